@@ -1,0 +1,43 @@
+# Understanding LSTMs, interactively: every command a reader, learner or
+# instructor needs. `make book` and `make test` set up everything they need.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+UV    := $(VENV)/bin/uv
+# nbgrader shells out to alembic, and the book build to jupyter: keep the
+# venv's bin/ first on PATH for every recipe.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+STAMP := $(VENV)/.installed
+
+.PHONY: help setup book test bench lock clean
+help:
+	@echo "make book   build the website into _build/html/"
+	@echo "make test   run every test (sets up the environment first)"
+	@echo "make bench  print speed measurements"
+	@echo "make lock   refresh requirements/lock.txt from requirements/requirements.in"
+
+setup: $(STAMP)
+
+# The environment: created when absent, re-synced when the lock changes.
+$(STAMP): requirements/lock.txt requirements/torch.txt pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@test -x $(UV) || $(PY) -m pip install -q uv==0.13.8
+	$(UV) pip sync --python $(PY) requirements/lock.txt
+	$(UV) pip install --python $(PY) --no-deps -e .
+	$(PY) -m pip install -q --no-deps -r requirements/torch.txt
+	@touch $@
+
+lock:
+	$(UV) pip compile --python-version 3.11 requirements/requirements.in -o requirements/lock.txt
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . --path-output . -n -W --keep-going
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/bench_ref.py
+
+clean:
+	rm -rf _build
