@@ -9,7 +9,7 @@ UV    := $(VENV)/bin/uv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup book test bench lock clean
+.PHONY: help setup assets book test bench lock clean
 help:
 	@echo "make book   build the website into _build/html/"
 	@echo "make test   run every test (sets up the environment first)"
@@ -30,8 +30,18 @@ $(STAMP): requirements/lock.txt requirements/torch.txt pyproject.toml
 lock:
 	$(UV) pip compile --python-version 3.11 requirements/requirements.in -o requirements/lock.txt
 
-book: $(STAMP)
-	$(VENV)/bin/jupyter-book build . --path-output . -n -W --keep-going
+# Browser assets from the npm registry (pinned in package-lock.json).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+assets: $(STAMP) $(NODE_STAMP)
+	$(PY) tools/vendor_assets.py
+
+# Warnings are errors: a broken link or a failing notebook fails the build.
+book: assets
+	jupyter-book build . --path-output . -n -W --keep-going
 
 test: $(STAMP)
 	$(PY) -m pytest
