@@ -9,7 +9,7 @@ UV    := $(VENV)/bin/uv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup assets book test bench lock clean
+.PHONY: help setup assets book browser test bench lock clean
 help:
 	@echo "make book   build the website into _build/html/"
 	@echo "make test   run every test (sets up the environment first)"
@@ -43,11 +43,16 @@ assets: $(STAMP) $(NODE_STAMP)
 book: assets
 	jupyter-book build . --path-output . -n -W --keep-going
 
-test: $(STAMP)
+# Debian's Chromium for the browser tests (Playwright cannot download one here).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# The browser tests read the built site, so the site is (re)built first.
+test: book browser
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) bench/bench_ref.py
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 
 clean:
 	rm -rf _build
