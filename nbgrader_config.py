@@ -1,0 +1,25 @@
+# nbgrader configuration for the course. Run nbgrader from the repo root
+# (the Make targets do): nbgrader only reads nbgrader_config.py from the
+# current directory.
+import os
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+
+here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "lstm-course"
+c.CourseDirectory.root = here
+# Instructor notebooks (with solutions and hidden tests) live in solutions/,
+# the student versions that `make release` generates in exercises/.
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+# The instructor's working data stays in course/, which git ignores.
+c.CourseDirectory.submitted_directory = os.path.join("course", "submitted")
+c.CourseDirectory.autograded_directory = os.path.join("course", "autograded")
+c.CourseDirectory.feedback_directory = os.path.join("course", "feedback")
+c.CourseDirectory.solution_directory = os.path.join("course", "solution")
+c.CourseDirectory.source_with_tests_directory = os.path.join("course", "source_with_tests")
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "course", "gradebook.db")
+
+# Released notebooks must not carry the instructor's outputs.
+c.ClearOutput.enabled = True
