@@ -37,6 +37,8 @@ def main() -> None:
     copy(NODE / "requirejs" / "require.js", OUT / "widgets" / "require.js")
     copy(NODE / "@jupyter-widgets" / "html-manager" / "dist", OUT / "widgets" / "html-manager")
     copy(Path(anywidget.__file__).parent / "nbextension" / "index.js", OUT / "widgets" / "anywidget.js")
+    # Our requirejs.config: maps those module names to the files above.
+    copy(ROOT / "tools" / "site" / "widgets-setup.js", OUT / "widgets" / "widgets-setup.js")
     print(f"vendored assets into {OUT.relative_to(ROOT)}")
 
 
