@@ -1,0 +1,35 @@
+"""lstm_ref: the reference numpy implementation of "Understanding LSTM Networks" (Olah, 2015).
+
+Conventions, everywhere in this package:
+- A layer is W · [h_prev, x] + b: the previous hidden state and the input are
+  concatenated in THAT order, so W is shaped (hidden, hidden + input), b (hidden,).
+- Every step function takes one example, vectors (H,) and (D,), or a batch,
+  (B, H) and (B, D); a vector in gives a vector out. h_prev and x must agree.
+- Sequences are (T, D) or (T, B, D), time first.
+- float64 by default; float32 in gives float32 out.
+- Parameters are plain dicts of arrays (see init_lstm, init_rnn, init_gru, ...).
+- A wrong shape raises ValueError naming the argument, its shape and the shape expected.
+
+Modules: core (sigmoid, checks), lstm (the essay's LSTM, step by step, and the
+fast sequence version), rnn (the plain RNN), variants (peephole, coupled gates,
+GRU), train (loss, readout, optimiser), torch_bridge (to/from PyTorch's layout).
+"""
+from .core import sigmoid
+from .lstm import (candidate, forget_gate, hidden_state, init_lstm, input_gate, lstm_cell,
+                   lstm_cell_backward, lstm_forward, output_gate, update_cell)
+from .rnn import init_rnn, rnn_backward, rnn_cell, rnn_cell_backward, rnn_forward
+from .variants import (coupled_lstm_cell, coupled_lstm_cell_backward, gru_backward, gru_cell,
+                       gru_cell_backward, gru_forward, init_coupled_lstm, init_gru, init_peephole_lstm,
+                       peephole_lstm_cell, peephole_lstm_cell_backward)
+
+__all__ = [
+    # core and the LSTM, in the essay's order
+    "sigmoid", "forget_gate", "input_gate", "candidate", "update_cell", "output_gate", "hidden_state",
+    "lstm_cell", "lstm_cell_backward", "lstm_forward", "init_lstm",
+    # the plain RNN
+    "rnn_cell", "rnn_cell_backward", "rnn_forward", "rnn_backward", "init_rnn",
+    # variants
+    "peephole_lstm_cell", "peephole_lstm_cell_backward", "init_peephole_lstm",
+    "coupled_lstm_cell", "coupled_lstm_cell_backward", "init_coupled_lstm",
+    "gru_cell", "gru_cell_backward", "gru_forward", "gru_backward", "init_gru",
+]
