@@ -14,22 +14,30 @@ Modules: core (sigmoid, checks), lstm (the essay's LSTM, step by step, and the
 fast sequence version), rnn (the plain RNN), variants (peephole, coupled gates,
 GRU), train (loss, readout, optimiser), torch_bridge (to/from PyTorch's layout).
 """
-from .core import sigmoid
-from .lstm import (candidate, forget_gate, hidden_state, init_lstm, input_gate, lstm_cell,
+from .core import numerical_gradient, sigmoid
+from .lstm import (candidate, forget_gate, hidden_state, init_lstm, input_gate, lstm_backward, lstm_cell,
                    lstm_cell_backward, lstm_forward, output_gate, update_cell)
 from .rnn import init_rnn, rnn_backward, rnn_cell, rnn_cell_backward, rnn_forward
 from .variants import (coupled_lstm_cell, coupled_lstm_cell_backward, gru_backward, gru_cell,
                        gru_cell_backward, gru_forward, init_coupled_lstm, init_gru, init_peephole_lstm,
                        peephole_lstm_cell, peephole_lstm_cell_backward)
+from .train import (adam_step, adding_problem, clip_gradients, gradient_reach, init_linear, linear,
+                    linear_backward, mse_loss)
+from .torch_bridge import from_torch, to_torch, torch_grads
 
 __all__ = [
     # core and the LSTM, in the essay's order
     "sigmoid", "forget_gate", "input_gate", "candidate", "update_cell", "output_gate", "hidden_state",
-    "lstm_cell", "lstm_cell_backward", "lstm_forward", "init_lstm",
+    "lstm_cell", "lstm_cell_backward", "lstm_forward", "lstm_backward", "init_lstm",
     # the plain RNN
     "rnn_cell", "rnn_cell_backward", "rnn_forward", "rnn_backward", "init_rnn",
     # variants
     "peephole_lstm_cell", "peephole_lstm_cell_backward", "init_peephole_lstm",
     "coupled_lstm_cell", "coupled_lstm_cell_backward", "init_coupled_lstm",
     "gru_cell", "gru_cell_backward", "gru_forward", "gru_backward", "init_gru",
+    # training and gradients
+    "numerical_gradient", "init_linear", "linear", "linear_backward", "mse_loss", "clip_gradients", "adam_step",
+    "adding_problem", "gradient_reach",
+    # PyTorch's layout (torch needed only when called)
+    "to_torch", "from_torch", "torch_grads",
 ]

@@ -123,3 +123,28 @@ def affine_backward(dy, a, W):
         return da, np.outer(dy, a), dy
     dy2, a2 = dy.reshape(-1, dy.shape[-1]), a.reshape(-1, a.shape[-1])   # any batch shape
     return da, dy2.T @ a2, dy2.sum(axis=0)
+
+
+def numerical_gradient(f, x, eps=1e-5):
+    """Central-difference gradient of a scalar function f at the array x: (f(x + ε) - f(x - ε)) / 2ε per entry.
+
+    f is called as f(x) with one entry of x nudged IN PLACE, so f may also read
+    x through a closure (e.g. a weight inside a params dict); x is restored
+    afterwards. Returns an array shaped like x. Use float64: with float32 the
+    rounding error swamps the difference.
+    """
+    if not (isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating)):
+        raise ValueError(f"numerical_gradient: x must be a float numpy array (it is nudged in place), "
+                         f"got {type(x).__name__}")
+    grad = np.zeros_like(x)
+    for k in np.ndindex(x.shape):
+        saved = x[k]
+        try:
+            x[k] = saved + eps
+            f_plus = f(x)
+            x[k] = saved - eps
+            f_minus = f(x)
+        finally:
+            x[k] = saved
+        grad[k] = (f_plus - f_minus) / (2 * eps)
+    return grad

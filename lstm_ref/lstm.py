@@ -211,7 +211,8 @@ def lstm_forward(xs, params, h0=None, c0=None):
     Returns a dict of arrays, each (T, B, H) (or (T, H)), step t holding:
       "h", "c"          h_t and C_t, the states after step t;
       "f", "i", "c_tilde", "o"   the gate activations at step t;
-    plus "xs", "h0", "c0" (what `lstm_backward` needs to go back).
+    plus what `lstm_backward` needs to go back: "xs", "h0", "c0", and "gates",
+    the four activations stacked as (T, B, 4H) in the order f, i, o, C̃.
     """
     xs = check_sequence("lstm_forward", xs)
     hidden = hidden_size_of("lstm_forward", params, "W_f")
@@ -249,5 +250,61 @@ def lstm_forward(xs, params, h0=None, c0=None):
     out = {"h": hs.reshape(shape), "c": cs.reshape(shape)}
     for k, g in enumerate(FUSED_ORDER):
         out[{"C": "c_tilde"}.get(g, g)] = z[:, :, k * H:(k + 1) * H].reshape(shape)
-    out.update(xs=xs, h0=h0, c0=c0)
+    out.update(xs=xs, h0=h0, c0=c0, gates=z)
     return out
+
+
+def lstm_backward(dh, out, params, dc=None):
+    """Back-propagation through time for `lstm_forward`, batched like it.
+
+    dh: gradient of the loss w.r.t. every h_t, shaped like out["h"] (zeros at
+        steps without a loss); dc: gradient w.r.t. the LAST cell state C_T,
+        shaped like one step (or None for zero).
+    Returns a dict: "xs", "h0", "c0" (gradients shaped like them) and each
+    parameter's gradient ("W_f", "b_f", ..., "W_o", "b_o"), summed over time.
+    """
+    fn = "lstm_backward"
+    hs, cs, xs, h0, c0 = out["h"], out["c"], out["xs"], out["h0"], out["c0"]
+    dh = check_shape(fn, "dh", dh, hs.shape, "the shape of out['h']")
+    T, inputs, H = xs.shape[0], xs.shape[-1], hs.shape[-1]
+    p = check_params(fn, params, lstm_shapes(H, inputs))
+    W_h, W_x, _ = stack_gates(p, H)
+    X, Hs, Cs = xs.reshape(T, -1, inputs), hs.reshape(T, -1, H), cs.reshape(T, -1, H)
+    B = X.shape[1]
+    G = out["gates"]                                    # (T, B, 4H): f, i, o, C̃
+    dtype = G.dtype
+    dh = dh.reshape(T, B, H).astype(dtype, copy=False)
+    # every step's pointwise factors at once: σ' = g(1 - g), tanh' = 1 - C̃², and h = o·tanh(C)
+    slope = np.empty_like(G)
+    np.multiply(G[..., :3 * H], 1 - G[..., :3 * H], out=slope[..., :3 * H])
+    np.multiply(G[..., 3 * H:], G[..., 3 * H:], out=slope[..., 3 * H:])
+    np.subtract(1, slope[..., 3 * H:], out=slope[..., 3 * H:])
+    tanh_c = np.tanh(Cs)
+    dc_from_h = G[..., 2 * H:3 * H] * (1 - tanh_c * tanh_c)   # ∂h/∂C = o(1 - tanh²C)
+    c_prevs = np.concatenate([c0.reshape(1, B, H), Cs[:-1]])
+    dZ = np.empty_like(G)
+    dh_t = np.empty((B, H), dtype=dtype)
+    dc_t = np.zeros((B, H), dtype=dtype) if dc is None else \
+        check_shape(fn, "dc", dc, hs.shape[1:], "the shape of one step of out['c']").reshape(B, H).astype(dtype)
+    dh_next = np.zeros((B, H), dtype=dtype)
+    for t in reversed(range(T)):
+        np.add(dh[t], dh_next, out=dh_t)                # h_t feeds the loss and step t + 1
+        dc_t += dh_t * dc_from_h[t]                      # C_t feeds h_t and step t + 1
+        g, dz = G[t], dZ[t]
+        np.multiply(dc_t, c_prevs[t], out=dz[:, :H])           # df = dC · C_{t-1}
+        np.multiply(dc_t, g[:, 3 * H:], out=dz[:, H:2 * H])    # di = dC · C̃
+        np.multiply(dh_t, tanh_c[t], out=dz[:, 2 * H:3 * H])   # do = dh · tanh(C)
+        np.multiply(dc_t, g[:, H:2 * H], out=dz[:, 3 * H:])    # dC̃ = dC · i
+        dz *= slope[t]                                   # through σ and tanh: the pre-activations
+        dc_t *= g[:, :H]                                 # dC_{t-1} = dC · f
+        np.matmul(dz, W_h.T, out=dh_next)                # dh_{t-1}, one 4H-wide product
+    # the weights' gradients for all steps at once
+    h_prevs = np.concatenate([h0.reshape(1, B, H), Hs[:-1]]).reshape(T * B, H)
+    dZ2 = dZ.reshape(T * B, 4 * H)
+    dW_h, dW_x, db = h_prevs.T @ dZ2, X.reshape(T * B, inputs).T @ dZ2, dZ2.sum(axis=0)
+    grads = {"xs": (dZ2 @ W_x.T).reshape(xs.shape), "h0": dh_next.reshape(h0.shape), "c0": dc_t.reshape(c0.shape)}
+    for k, g in enumerate(FUSED_ORDER):
+        cols = slice(k * H, (k + 1) * H)
+        grads["W_" + g] = np.concatenate([dW_h[:, cols].T, dW_x[:, cols].T], axis=1)
+        grads["b_" + g] = db[cols]
+    return grads
