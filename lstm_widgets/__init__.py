@@ -1,0 +1,18 @@
+"""Interactive widgets for "Understanding LSTMs, interactively".
+
+Each widget is an anywidget (an ipywidgets widget whose view is an ES module),
+so it works in JupyterLab, Notebook 7 and VS Code with no extension, and on the
+course's static website with no kernel: the view redoes one step's pointwise
+operations, or looks up tables computed here with lstm_ref over its sliders' grid.
+
+- GateExplorer    one LSTM step: sliders for C_{t-1}, f, i, C̃, o; shows C_t, h_t.
+- MemoryOverTime  C_t over 60 steps as the forget and input gate biases change.
+- GradientReach   how much gradient reaches each earlier step, RNN vs LSTM.
+- LanguageModel   a toy sentence whose cell remembers the subject's number.
+
+PALETTE holds the colours every widget uses, one per quantity.
+"""
+from ._assets import PALETTE
+from .gate_explorer import GateExplorer
+
+__all__ = ["PALETTE", "GateExplorer"]
