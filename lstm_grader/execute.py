@@ -1,0 +1,186 @@
+"""nbgrader's Execute step, run in a sandboxed kernel, within a notebook time limit and an output budget.
+
+`SandboxedExecute` replaces nbgrader's ``Execute`` in ``c.Autograde.autograde_preprocessors``. Compared with it:
+
+- the kernel is started by `lstm_grader.sandbox` (own uid, namespaces, rlimits/cgroups, no lstm_ref, no course
+  folder) and talks over ipc sockets;
+- ``notebook_timeout`` bounds the whole notebook (every cell shares it); a cell that runs past it is recorded as
+  ``TimeLimitExceeded`` and the cells after it as not run; the kernel is killed, not interrupted (a submission can
+  ignore SIGINT);
+- a kernel that dies (``sys.exit`` in a thread, ``os._exit``, killed by a limit) marks its cell and the rest as not
+  run, and the run goes on with the next notebook;
+- outputs kept per notebook are capped (``max_output_bytes``); the grading reports have their own budget;
+- afterwards every process the submission started is killed and its scratch folder removed, whatever happened.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from time import monotonic
+
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.client import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_output
+from traitlets import Any, Integer
+
+from lstm_checks.report import MIME
+from lstm_grader.sandbox import Limits, Sandbox
+from nbgrader.preprocessors import Execute
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel command is the sandbox's, over ipc sockets in the sandbox's folder."""
+
+    sandbox = Any(allow_none=True)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        # Called right after the connection file is written: hand it to the sandbox uid only.
+        self.sandbox.prepare_connection_file()
+        return self.sandbox.command(extra_arguments)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        kw["env"] = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+        kw["cwd"] = str(self.sandbox.dir)
+        kw["stdin"] = subprocess.DEVNULL
+        log = open(self.sandbox.log_path, "wb")
+        kw["stdout"] = kw["stderr"] = log
+        try:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            log.close()
+        self.sandbox.process = self.provisioner.process
+
+
+def error_output(ename: str, evalue: str) -> dict:
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class SandboxedExecute(Execute):
+    notebook_timeout = Integer(30, help="Seconds the whole notebook may run (all cells together).").tag(config=True)
+    max_output_bytes = Integer(1 << 20, help="Output bytes kept per notebook (grading reports apart).").tag(
+        config=True)
+    max_report_bytes = Integer(32 << 20, help="Bytes of grading reports accepted per notebook.").tag(config=True)
+    memory_bytes = Integer(1 << 30, help="Memory cap of the kernel and its children (cgroup).").tag(config=True)
+    address_space_bytes = Integer(3 << 30, help="Address-space rlimit per kernel process.").tag(config=True)
+    max_processes = Integer(64, help="Processes and threads the kernel's uid may have.").tag(config=True)
+    file_bytes = Integer(16 << 20, help="Largest file the kernel may write.").tag(config=True)
+    work_bytes = Integer(64 << 20, help="Size of the kernel's scratch folder (tmpfs).").tag(config=True)
+
+    # Timeouts are enforced by notebook_timeout; poll often so a dead kernel is noticed quickly.
+    shell_timeout_interval = 1
+    iopub_timeout = 2
+    raise_on_iopub_timeout = False
+    interrupt_on_timeout = False
+    error_on_timeout = None
+
+    def _limits(self) -> Limits:
+        return Limits(memory_bytes=self.memory_bytes, address_space_bytes=self.address_space_bytes,
+                      processes=self.max_processes, file_bytes=self.file_bytes, work_bytes=self.work_bytes,
+                      cpu_seconds=self.notebook_timeout + 10)
+
+    def _hidden_paths(self) -> list[str]:
+        paths = {str(ROOT)}
+        course_root = os.environ.get("LSTM_GRADING_COURSE_ROOT")
+        if course_root:
+            paths.add(course_root)
+        return sorted(paths)
+
+    # -- output budget ----------------------------------------------------------------------------------------
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        data = content.get("data") or {}
+        is_report = isinstance(data, dict) and MIME in data
+        size = len(content.get("text", "") or "")
+        if isinstance(data, dict):
+            size += sum(len(str(v)) for v in data.values())
+        if is_report:
+            self._report_bytes += size
+            if self._report_bytes > self.max_report_bytes:
+                return None
+        else:
+            self._output_bytes += size
+            if self._output_bytes > self.max_output_bytes:
+                if not self._truncated:
+                    self._truncated = True
+                    outs.append(new_output("stream", name="stdout",
+                                           text="\n[output truncated by the autograder: too much output]\n"))
+                return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    # -- the run ----------------------------------------------------------------------------------------------
+    def preprocess(self, nb, resources=None, km=None):
+        NotebookClient.__init__(self, nb, km)
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        self._output_bytes = self._report_bytes = 0
+        self._truncated = False
+        path = (resources or {}).get("metadata", {}).get("path") or None
+        sandbox = Sandbox(self._limits(), work_src=path, hide=self._hidden_paths())
+        self.km = SandboxKernelManager(sandbox=sandbox, transport="ipc", ip=sandbox.ipc_prefix,
+                                       connection_file=sandbox.connection_file, kernel_name="python3")
+        self.owns_km = True
+        self.shutdown_kernel = "immediate"  # no polite wait: the sandbox is torn down right after
+        self.startup_timeout = max(5, self.notebook_timeout)
+        deadline = monotonic() + self.notebook_timeout
+        problem = None  # why the remaining cells do not run
+        record = {"sandbox": sandbox.enforced}
+        started = monotonic()
+        ready = False
+        try:
+            try:
+                with self.setup_kernel():
+                    self.wait_for_reply(self.kc.kernel_info())
+                    ready = True
+                    for index, cell in enumerate(self.nb.cells):
+                        if cell.cell_type != "code" or not cell.source.strip():
+                            continue
+                        if monotonic() >= deadline:
+                            problem = ("TimeLimitExceeded", f"not run: the notebook's {self.notebook_timeout} s "
+                                       "time limit ran out before this cell")
+                            break
+                        self.timeout_func = lambda _cell: max(1, min(
+                            int(deadline - monotonic() + 0.999), self.timeout or self.notebook_timeout))
+                        try:
+                            self.preprocess_cell(cell, resources, index)
+                        except CellTimeoutError:
+                            cell.outputs.append(error_output(
+                                "TimeLimitExceeded",
+                                f"this cell was stopped: the notebook's {self.notebook_timeout} s time limit ran out"))
+                            problem = ("TimeLimitExceeded", "not run: the notebook's time limit ran out earlier")
+                            break
+                        except DeadKernelError:
+                            cell.outputs.append(error_output(
+                                "KernelDied", "the kernel stopped while running this cell (it exited, was killed "
+                                "by a resource limit, or crashed)"))
+                            problem = ("KernelDied", "not run: the kernel had stopped earlier in the notebook")
+                            break
+            except Exception as exc:
+                if ready and problem is None:
+                    raise
+                if not ready:  # the kernel never became ready
+                    problem = ("KernelNotStarted", f"the kernel did not start ({type(exc).__name__}: {exc})"[:300])
+                    record["kernel_log"] = _tail(sandbox.log_path)
+            if problem is not None:
+                record["problem"] = problem[0]
+                for cell in self.nb.cells:
+                    if cell.cell_type == "code" and cell.source.strip() and not cell.get("outputs"):
+                        cell.outputs = [error_output(*problem)]
+        finally:
+            record["clean"] = sandbox.destroy()
+            record["seconds"] = round(monotonic() - started, 3)
+            self.km = None
+            self.kc = None
+        self.resources.setdefault("lstm_grading", {})["execute"] = record
+        return self.nb, self.resources
+
+
+def _tail(path, limit=2000) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return ""
+    return data[-limit:].decode("utf-8", "replace")
