@@ -14,5 +14,6 @@ PALETTE holds the colours every widget uses, one per quantity.
 """
 from ._assets import PALETTE
 from .gate_explorer import GateExplorer
+from .memory_over_time import MemoryOverTime
 
-__all__ = ["PALETTE", "GateExplorer"]
+__all__ = ["PALETTE", "GateExplorer", "MemoryOverTime"]

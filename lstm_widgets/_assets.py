@@ -27,11 +27,12 @@ PALETTE = {
 
 def esm(name: str) -> str:
     """The ES module for static/<name>: shared helpers, then the widget's view."""
-    return (STATIC / "common.js").read_text() + "\n" + (STATIC / name).read_text()
+    return (STATIC / "common.js").read_text(encoding="utf-8") + "\n" + (STATIC / name).read_text(encoding="utf-8")
 
 
 def css(name: str) -> str:
     """The CSS for static/<name>: the palette as --lstm-* properties, shared rules, then the widget's."""
     props = "".join(f"--lstm-{key}: {value}; " for key, value in PALETTE.items())
-    shared = (STATIC / "common.css").read_text()
-    return f".lstm-widget {{ {props}}}\n{shared}\n{(STATIC / name).read_text()}"
+    shared = (STATIC / "common.css").read_text(encoding="utf-8")
+    own = (STATIC / name).read_text(encoding="utf-8")
+    return f".lstm-widget {{ {props}}}\n{shared}\n{own}"

@@ -105,3 +105,61 @@ function nearestIndex(grid, v) {
   }
   return best;
 }
+
+/**
+ * A small SVG line plot. x runs over 1..n (steps); y over [yMin, yMax], linear
+ * or log10 (values given as they are; the plot takes the log). Returns
+ * { node, line(key, values, color, label) } — line() creates or updates a series.
+ */
+function linePlot({ n, yMin, yMax, log = false, width = 640, height = 230, xLabel = "step t", yLabel = "",
+                    yTicks = [], xTicks = [] }) {
+  const m = { left: 52, right: 12, top: 10, bottom: 34 };
+  const pw = width - m.left - m.right, ph = height - m.top - m.bottom;
+  const ty = (v) => (log ? Math.log10(Math.max(v, 10 ** yMin)) : v);
+  const X = (k) => m.left + (n === 1 ? 0 : (k / (n - 1)) * pw); // k = 0..n-1
+  const Y = (v) => m.top + ph - ((Math.min(Math.max(ty(v), yMin), yMax) - yMin) / (yMax - yMin)) * ph;
+  const node = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "lstm-plot", role: "img" });
+  const grid = svg("g", {});
+  for (const v of yTicks) {
+    const y = m.top + ph - ((v - yMin) / (yMax - yMin)) * ph;
+    grid.append(svg("line", { x1: m.left, x2: m.left + pw, y1: y, y2: y, stroke: v === 0 && !log ? "#8c959f" : "#eaeef2" }));
+    const text = svg("text", { x: m.left - 6, y: y + 4, "text-anchor": "end" });
+    text.textContent = log ? `1e${v}` : String(v);
+    grid.append(text);
+  }
+  for (const k of xTicks) { // k is a 1-based step
+    const text = svg("text", { x: X(k - 1), y: m.top + ph + 14, "text-anchor": "middle" });
+    text.textContent = String(k);
+    grid.append(text);
+  }
+  const xl = svg("text", { x: m.left + pw / 2, y: height - 4, "text-anchor": "middle" });
+  xl.textContent = xLabel;
+  const yl = svg("text", { x: 12, y: m.top + ph / 2, "text-anchor": "middle", transform: `rotate(-90 12 ${m.top + ph / 2})` });
+  yl.textContent = yLabel;
+  grid.append(svg("rect", { x: m.left, y: m.top, width: pw, height: ph, fill: "none", stroke: "#d0d7de" }), xl, yl);
+  node.append(grid);
+  const series = {};
+  function line(key, values, color, { dash = "", width: w = 2.2 } = {}) {
+    if (!series[key]) {
+      series[key] = svg("polyline", { fill: "none", "stroke-width": w, "stroke-dasharray": dash,
+                                      "stroke-linejoin": "round", class: `series-${key}` });
+      series[key].style.stroke = color; // a style, so var(--lstm-*) works
+      node.append(series[key]);
+    }
+    series[key].setAttribute("points", values.map((v, k) => `${X(k).toFixed(1)},${Y(v).toFixed(1)}`).join(" "));
+  }
+  function marker(key, k, v, color) {
+    if (!series[key]) { series[key] = svg("circle", { r: 4 }); series[key].style.fill = color; node.append(series[key]); }
+    series[key].setAttribute("cx", X(k)); series[key].setAttribute("cy", Y(v));
+  }
+  function vline(key, k, color, label) {
+    if (!series[key]) {
+      series[key] = svg("g", {}, svg("line", { stroke: color, "stroke-dasharray": "3 3" }), svg("text", { "text-anchor": "start" }));
+      node.insertBefore(series[key], grid.nextSibling);
+    }
+    const [ln, text] = series[key].children;
+    for (const [a, b] of [["x1", X(k)], ["x2", X(k)], ["y1", m.top], ["y2", m.top + ph]]) ln.setAttribute(a, b);
+    text.setAttribute("x", X(k) + 4); text.setAttribute("y", m.top + 12); text.textContent = label;
+  }
+  return { node, line, marker, vline, X, Y };
+}
