@@ -9,11 +9,12 @@ UV    := $(VENV)/bin/uv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup assets book browser test bench lock clean
+.PHONY: help setup assets book browser test bench lock clean release
 help:
 	@echo "make book   build the website into _build/html/"
 	@echo "make test   run every test (sets up the environment first)"
 	@echo "make bench  print speed measurements"
+	@echo "make release  regenerate exercises/ (student notebooks) from solutions/"
 	@echo "make lock   refresh requirements/lock.txt from requirements/requirements.in"
 
 setup: $(STAMP)
@@ -50,6 +51,10 @@ browser:
 # The browser tests read the built site, so the site is (re)built first.
 test: book browser
 	$(PY) -m pytest
+
+# Student notebooks: exercises/ regenerated from solutions/ (nbgrader generate_assignment, then normalised).
+release: $(STAMP)
+	$(PY) tools/release.py
 
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
