@@ -13,18 +13,21 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-# One colour per quantity, on every page (Okabe-Ito based, readable for colour-blind readers).
+from lstm_widgets import PALETTE
+
+# One colour per quantity on every page: the widgets' palette (lstm_widgets.PALETTE),
+# plus the few quantities only the diagrams draw.
 COLORS = {
-    "cell": "#E69F00",       # cell state C
-    "hidden": "#0072B2",     # hidden state h
-    "input": "#009E73",      # input x
-    "forget": "#D55E00",     # forget gate f
-    "input_gate": "#CC79A7", # input gate i
-    "candidate": "#8C7A00",  # candidate values C~
-    "output": "#6A3D9A",     # output gate o
-    "reset": "#CC79A7",      # GRU reset gate r (plays the input gate's role of filtering)
-    "update": "#D55E00",     # GRU update gate z (plays the forget gate's role)
-    "rnn": "#555555",        # a plain RNN layer
+    "cell": PALETTE["cell"],           # cell state C
+    "hidden": PALETTE["hidden"],       # hidden state h
+    "forget": PALETTE["forget"],       # forget gate f
+    "input_gate": PALETTE["input"],    # input gate i
+    "candidate": PALETTE["candidate"], # candidate values C~
+    "output": PALETTE["output"],       # output gate o
+    "rnn": PALETTE["rnn"],             # a plain RNN layer
+    "input": "#333333",                # the input x (data, not a state: dark grey)
+    "update": PALETTE["forget"],       # GRU update gate z: decides what to keep, like f
+    "reset": PALETTE["input"],         # GRU reset gate r
 }
 FADED = "#D0D0D0"
 LINE_WIDTH = 2.2
