@@ -15,5 +15,7 @@ PALETTE holds the colours every widget uses, one per quantity.
 from ._assets import PALETTE
 from .gate_explorer import GateExplorer
 from .memory_over_time import MemoryOverTime
+from .gradient_reach import GradientReach
+from .language_model import LanguageModel
 
-__all__ = ["PALETTE", "GateExplorer", "MemoryOverTime"]
+__all__ = ["PALETTE", "GateExplorer", "MemoryOverTime", "GradientReach", "LanguageModel"]
