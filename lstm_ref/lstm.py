@@ -198,6 +198,20 @@ def init_lstm(input_size, hidden_size, seed=0, forget_bias=1.0, dtype=np.float64
 FUSED_ORDER = ("f", "i", "o", "C")
 
 
+def sigmoid_in_place(z):
+    """z ← σ(z) = 1 / (1 + e^{-z}), overwriting z: four passes, no temporary arrays.
+
+    Where e^{-z} overflows (z < -88 in float32, -709 in float64) it becomes inf
+    and 1 / (1 + inf) = 0, the correctly rounded answer (likewise e^{-z} → 0
+    gives 1), so those warnings are silenced; both tails keep full relative precision.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+    np.add(z, 1, out=z)
+    np.reciprocal(z, out=z)
+
+
 def stack_gates(params, hidden):
     """The four gates' weights stacked: (W_h (H, 4H), W_x (D, 4H), b (4H,)), transposed for h @ W."""
     W = np.concatenate([params["W_" + g] for g in FUSED_ORDER])     # (4H, H + D)
@@ -231,19 +245,20 @@ def lstm_forward(xs, params, h0=None, c0=None):
     z = z.astype(dtype, copy=False)
     hs = np.empty((T, B, H), dtype=dtype)
     cs = np.empty((T, B, H), dtype=dtype)
-    recurrent = np.empty((B, 4 * H), dtype=dtype)
+    recurrent = np.empty((B, 4 * H), dtype=dtype)    # buffers reused at every step
+    i_c_tilde = np.empty((B, H), dtype=dtype)
     h, c = h0.reshape(B, H), c0.reshape(B, H)
     for t in range(T):
         zt = z[t]
         np.matmul(h, W_h, out=recurrent)
-        zt += recurrent
-        gates = zt[:, :3 * H]                   # f, i, o
-        gates[...] = sigmoid(gates)
-        np.tanh(zt[:, 3 * H:], out=zt[:, 3 * H:])                   # C̃
+        zt += recurrent                                  # the pre-activations of all four gates
+        sigmoid_in_place(zt[:, :3 * H])                 # f, i, o
+        np.tanh(zt[:, 3 * H:], out=zt[:, 3 * H:])       # C̃
         f, i, o, c_tilde = zt[:, :H], zt[:, H:2 * H], zt[:, 2 * H:3 * H], zt[:, 3 * H:]
-        np.multiply(f, c, out=cs[t])            # C_t = f * C_{t-1} + i * C̃
-        cs[t] += i * c_tilde
-        np.tanh(cs[t], out=hs[t])               # h_t = o * tanh(C_t)
+        np.multiply(f, c, out=cs[t])                    # C_t = f * C_{t-1} + i * C̃
+        np.multiply(i, c_tilde, out=i_c_tilde)
+        cs[t] += i_c_tilde
+        np.tanh(cs[t], out=hs[t])                       # h_t = o * tanh(C_t)
         hs[t] *= o
         h, c = hs[t], cs[t]
     shape = (T,) + batch_shape + (H,)
