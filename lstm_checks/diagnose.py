@@ -242,6 +242,12 @@ _BATCH_HINT = ("Your function works on a single vector but not on a batch (rows 
 class CheckFailed(AssertionError):
     """A self-check failed; the message says what is wrong and where to look."""
 
+    def _render_traceback_(self):
+        # IPython shows these lines instead of a traceback through the checking code, which would bury the
+        # message; the learner's own code is not in that traceback anyway (the check calls it).
+        lines = str(self).splitlines() or [""]
+        return ["\x1b[31mCheckFailed\x1b[0m: " + lines[0]] + lines[1:]
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Stored expected values

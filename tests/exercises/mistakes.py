@@ -1,0 +1,307 @@
+"""The catalogue of learners' common mistakes, as answer-cell sources, for the tests and the simulated class.
+
+For each assignment: the correct answer source of every graded function (parsed from solutions/), and per mistake
+the answer cell that makes it, the functions whose checks it makes fail (a mistake in `sigmoid` also breaks the
+`forget_gate` that calls it) and a substring of the diagnosis the learner (and the feedback) must show.
+
+    from tests.exercises.mistakes import ASSIGNMENTS, MISTAKES, correct_sources, fill
+    nb = fill(released_notebook, {**correct_sources("02_forget_gate"), "forget_gate": MISTAKES[...].source})
+
+A filled notebook's score: 3 points per function (1 visible + 2 hidden), 0 for each function in `failing`.
+"""
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# assignment id → (notebook name, graded functions in notebook order)
+ASSIGNMENTS = {
+    "01_rnn": ("rnn", ("rnn_cell", "rnn_forward")),
+    "02_forget_gate": ("forget_gate", ("sigmoid", "forget_gate")),
+    "03_input_gate": ("input_gate", ("input_gate", "candidate")),
+    "04_update_cell": ("update_cell", ("update_cell",)),
+    "05_output_gate": ("output_gate", ("output_gate", "hidden_state", "lstm_cell")),
+    "06_lstm_forward": ("lstm_forward", ("lstm_forward",)),
+    "07_backprop": ("backprop", ("lstm_cell_backward", "numerical_gradient")),
+    "08_variants": ("variants", ("gru_cell", "peephole_lstm_cell")),
+}
+POINTS_PER_FUNCTION = 3  # visible test cell 1 + hidden test cell 2
+
+# Functions that call another graded function of the same notebook: a mistake in the callee fails them too.
+CALLERS = {"rnn_cell": ("rnn_forward",), "sigmoid": ("forget_gate",),
+           "output_gate": ("lstm_cell",), "hidden_state": ("lstm_cell",)}
+
+# The catalogue's mistakes (the issue's list), and extra ones some functions also diagnose.
+CATALOGUE = ("wrong_shape", "no_sigmoid", "tanh_sigmoid_swapped", "xh_order", "w_transposed", "bias_missing",
+             "gates_swapped", "h_without_output_gate", "input_mutated")
+
+
+def solution_path(assignment):
+    return ROOT / "solutions" / assignment / f"{ASSIGNMENTS[assignment][0]}.ipynb"
+
+
+def release_path(assignment):
+    return ROOT / "exercises" / assignment / f"{ASSIGNMENTS[assignment][0]}.ipynb"
+
+
+def grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+
+
+def correct_sources(assignment):
+    """{function: answer-cell source} from the solution notebook, solution markers removed."""
+    nb = nbformat.read(solution_path(assignment), as_version=4)
+    functions = ASSIGNMENTS[assignment][1]
+    return {grade_id(c): _MARKER.sub("", c.source) for c in nb.cells if grade_id(c) in functions}
+
+
+def fill(nb, sources):
+    """A copy of the notebook `nb` with the answer cells named in `sources` ({grade_id: source}) replaced."""
+    nb = nbformat.from_dict(nb)
+    found = set()
+    for cell in nb.cells:
+        if grade_id(cell) in sources:
+            cell.source = sources[grade_id(cell)]
+            found.add(grade_id(cell))
+    missing = set(sources) - found
+    if missing:
+        raise KeyError(f"no answer cell for {sorted(missing)}")
+    return nb
+
+
+@dataclass(frozen=True)
+class Mistake:
+    assignment: str
+    name: str          # a CATALOGUE name, or a function-specific one
+    function: str      # the answer cell that holds the mistake
+    source: str        # that answer cell's whole source
+    diagnosis: str     # a substring of the message the check shows
+    failing: tuple     # every graded function of the notebook that loses its points
+
+    def score(self):
+        functions = ASSIGNMENTS[self.assignment][1]
+        return POINTS_PER_FUNCTION * (len(functions) - len(self.failing))
+
+
+def _m(assignment, name, function, diagnosis, source, also_fails=None):
+    failing = (function,) + (CALLERS.get(function, ()) if also_fails is None else also_fails)
+    return Mistake(assignment, name, function, textwrap.dedent(source).strip() + "\n", diagnosis, failing)
+
+
+_SIG = "1 / (1 + np.exp(-({})))"
+
+
+def _gate_mistakes(a, fn, W, b):
+    sig = "sigmoid"
+    head = f"def {fn}(h_prev, x, {W}, {b}):\n    hx = np.concatenate([h_prev, x], axis=-1)\n"
+    return [
+        _m(a, "no_sigmoid", fn, "values outside (0, 1): a gate must pass", head + f"    return hx @ {W}.T + {b}"),
+        _m(a, "tanh_sigmoid_swapped", fn, "used tanh where a gate needs sigmoid",
+           head + f"    return np.tanh(hx @ {W}.T + {b})"),
+        _m(a, "xh_order", fn, "concatenated [x, h_prev] instead of [h_prev, x]",
+           f"def {fn}(h_prev, x, {W}, {b}):\n    return {sig}(np.concatenate([x, h_prev], axis=-1) @ {W}.T + {b})"),
+        _m(a, "w_transposed", fn, "Each W has shape (H, H + D)", head + f"    return {sig}(hx @ {W} + {b})"),
+        _m(a, "bias_missing", fn, f"left out the bias: add `{b}`", head + f"    return {sig}(hx @ {W}.T)"),
+        _m(a, "wrong_shape", fn, "returned shape (1, 3)",
+           head + f"    return {sig}(np.atleast_2d(hx) @ {W}.T + {b})"),
+    ]
+
+
+def _catalogue():
+    out = []
+    a = "01_rnn"
+    head = "def rnn_cell(h_prev, x, W, b):\n    hx = np.concatenate([h_prev, x], axis=-1)\n"
+    out += [
+        _m(a, "wrong_shape", "rnn_cell", "returned shape (6,)", head + "    return np.tanh(hx @ W.T + b).ravel()"),
+        _m(a, "tanh_sigmoid_swapped", "rnn_cell", "used sigmoid where the plain RNN uses tanh",
+           head + "    return " + _SIG.format("hx @ W.T + b")),
+        _m(a, "xh_order", "rnn_cell", "concatenated [x, h_prev] instead of [h_prev, x]",
+           "def rnn_cell(h_prev, x, W, b):\n    return np.tanh(np.concatenate([x, h_prev], axis=-1) @ W.T + b)"),
+        _m(a, "w_transposed", "rnn_cell", "Each W has shape (H, H + D)", head + "    return np.tanh(hx @ W + b)"),
+        _m(a, "bias_missing", "rnn_cell", "left out the bias: add `b`", head + "    return np.tanh(hx @ W.T)"),
+        _m(a, "input_mutated", "rnn_cell", "changed its input `h_prev` in place",
+           head + "    h_prev[...] = np.tanh(hx @ W.T + b)\n    return h_prev"),
+        _m(a, "no_squash", "rnn_cell", "without squashing it", head + "    return hx @ W.T + b"),
+        _m(a, "wrong_shape", "rnn_forward", "keep every step's state and `np.stack` them", """
+            def rnn_forward(xs, params, h0=None):
+                h = np.zeros(xs.shape[1:-1] + params["b"].shape) if h0 is None else h0
+                for x in xs:
+                    h = rnn_cell(h, x, params["W"], params["b"])
+                return {"h": h}"""),
+        _m(a, "input_mutated", "rnn_forward", "changed its input `h0` in place", """
+            def rnn_forward(xs, params, h0=None):
+                h = np.zeros(xs.shape[1:-1] + params["b"].shape) if h0 is None else h0
+                hs = []
+                for x in xs:
+                    h[...] = rnn_cell(h, x, params["W"], params["b"])
+                    hs.append(h.copy())
+                return {"h": np.stack(hs)}"""),
+        _m(a, "state_not_carried", "rnn_forward", "started every step from h0", """
+            def rnn_forward(xs, params, h0=None):
+                h0 = np.zeros(xs.shape[1:-1] + params["b"].shape) if h0 is None else h0
+                return {"h": np.stack([rnn_cell(h0, x, params["W"], params["b"]) for x in xs])}"""),
+    ]
+    a = "02_forget_gate"
+    out += [
+        _m(a, "tanh_sigmoid_swapped", "sigmoid", "sigmoid returned tanh(z)", "def sigmoid(z):\n    return np.tanh(z)"),
+        _m(a, "sign_flipped", "sigmoid", "the exponent needs a minus sign",
+           "def sigmoid(z):\n    return 1 / (1 + np.exp(z))"),
+        # forget_gate hands sigmoid a fresh temporary, so only sigmoid's own check sees the mutation.
+        _m(a, "input_mutated", "sigmoid", "changed its input `z` in place",
+           "def sigmoid(z):\n    z[...] = 1 / (1 + np.exp(-z))\n    return z", also_fails=()),
+        _m(a, "wrong_shape", "sigmoid", "returned shape (1, 3)",
+           "def sigmoid(z):\n    return 1 / (1 + np.exp(-np.atleast_2d(z)))"),
+    ] + _gate_mistakes(a, "forget_gate", "W_f", "b_f")
+    a = "03_input_gate"
+    head = "def candidate(h_prev, x, W_C, b_C):\n    hx = np.concatenate([h_prev, x], axis=-1)\n"
+    out += _gate_mistakes(a, "input_gate", "W_i", "b_i") + [
+        _m(a, "tanh_sigmoid_swapped", "candidate", "candidate used sigmoid where it needs tanh",
+           head + "    return sigmoid(hx @ W_C.T + b_C)"),
+        _m(a, "xh_order", "candidate", "concatenated [x, h_prev] instead of [h_prev, x]",
+           "def candidate(h_prev, x, W_C, b_C):\n    return np.tanh(np.concatenate([x, h_prev], axis=-1) @ W_C.T + b_C)"),
+        _m(a, "bias_missing", "candidate", "left out the bias: add `b_C`", head + "    return np.tanh(hx @ W_C.T)"),
+        _m(a, "w_transposed", "candidate", "Each W has shape (H, H + D)", head + "    return np.tanh(hx @ W_C + b_C)"),
+        _m(a, "batch_only", "candidate", "works on a single vector but not on a batch",
+           head + "    return np.tanh(W_C @ hx + b_C)"),
+        _m(a, "no_squash", "candidate", "without squashing it", head + "    return hx @ W_C.T + b_C"),
+    ]
+    a = "04_update_cell"
+    head = "def update_cell(c_prev, f, i, c_tilde):\n"
+    out += [
+        _m(a, "gates_swapped", "update_cell", "mixed up the gates", head + "    return i * c_prev + f * c_tilde"),
+        _m(a, "input_mutated", "update_cell", "changed its input `c_prev` in place",
+           head + "    c_prev *= f\n    c_prev += i * c_tilde\n    return c_prev"),
+        _m(a, "wrong_shape", "update_cell", "returned shape (6,)", head + "    return (f * c_prev + i * c_tilde).ravel()"),
+        _m(a, "no_forget", "update_cell", "kept the old state whole", head + "    return c_prev + i * c_tilde"),
+    ]
+    a = "05_output_gate"
+    out += _gate_mistakes(a, "output_gate", "W_o", "b_o") + [
+        _m(a, "h_without_output_gate", "hidden_state", "returned tanh(c) without the output gate",
+           "def hidden_state(c, o):\n    return np.tanh(c)"),
+        _m(a, "tanh_sigmoid_swapped", "hidden_state", "tanh and sigmoid are swapped",
+           "def hidden_state(c, o):\n    return o * sigmoid(c)"),
+        _m(a, "input_mutated", "hidden_state", "changed its input `c` in place",
+           "def hidden_state(c, o):\n    np.tanh(c, out=c)\n    return o * c"),
+    ]
+    lstm_head = textwrap.dedent("""
+        def lstm_cell(h_prev, c_prev, x, params):
+            f = forget_gate(h_prev, x, params["W_f"], params["b_f"])
+            i = input_gate(h_prev, x, params["W_i"], params["b_i"])
+            c_tilde = candidate(h_prev, x, params["W_C"], params["b_C"])
+            o = output_gate(h_prev, x, params["W_o"], params["b_o"])
+        """).lstrip("\n")
+    out += [
+        _m(a, "gates_swapped", "lstm_cell", "mixed up the gates",
+           lstm_head + "    c = update_cell(c_prev, i, f, c_tilde)\n    return hidden_state(c, o), c"),
+        _m(a, "h_without_output_gate", "lstm_cell", "h = tanh(C) without the output gate",
+           lstm_head + "    c = update_cell(c_prev, f, i, c_tilde)\n    return np.tanh(c), c"),
+        _m(a, "returns_c_h", "lstm_cell", "returned (c, h)",
+           lstm_head + "    c = update_cell(c_prev, f, i, c_tilde)\n    return c, hidden_state(c, o)"),
+        _m(a, "input_mutated", "lstm_cell", "changed its input `c_prev` in place",
+           lstm_head + "    c_prev *= f\n    c_prev += i * c_tilde\n    return hidden_state(c_prev, o), c_prev"),
+        _m(a, "bias_missing", "lstm_cell", "left out the biases", """
+            def lstm_cell(h_prev, c_prev, x, params):
+                f = forget_gate(h_prev, x, params["W_f"], 0)
+                i = input_gate(h_prev, x, params["W_i"], 0)
+                c_tilde = candidate(h_prev, x, params["W_C"], 0)
+                o = output_gate(h_prev, x, params["W_o"], 0)
+                c = update_cell(c_prev, f, i, c_tilde)
+                return hidden_state(c, o), c"""),
+    ]
+    a = "06_lstm_forward"
+    start = textwrap.dedent("""
+        def lstm_forward(xs, params, h0=None, c0=None):
+            shape = xs.shape[1:-1] + params["b_f"].shape
+            h = np.zeros(shape) if h0 is None else h0
+            c = np.zeros(shape) if c0 is None else c0
+        """).lstrip("\n")
+    out += [
+        _m(a, "wrong_shape", "lstm_forward", "keep every step's state and `np.stack` them",
+           start + "    for x in xs:\n        h, c = lstm_cell(h, c, x, params)\n    return {\"h\": h, \"c\": c}"),
+        _m(a, "state_not_carried", "lstm_forward", "started every step from h0 and c0",
+           start + "    steps = [lstm_cell(h, c, x, params) for x in xs]\n"
+                   "    return {\"h\": np.stack([s[0] for s in steps]), \"c\": np.stack([s[1] for s in steps])}"),
+        _m(a, "input_mutated", "lstm_forward", "changed its input `h0`, `c0` in place",
+           start + "    hs, cs = [], []\n    for x in xs:\n        h[...], c[...] = lstm_cell(h, c, x, params)\n"
+                   "        hs.append(h.copy())\n        cs.append(c.copy())\n"
+                   "    return {\"h\": np.stack(hs), \"c\": np.stack(cs)}"),
+        _m(a, "states_shifted", "lstm_forward", "states are one step late",
+           start + "    hs, cs = [], []\n    for x in xs:\n        hs.append(h)\n        cs.append(c)\n"
+                   "        h, c = lstm_cell(h, c, x, params)\n"
+                   "    return {\"h\": np.stack(hs), \"c\": np.stack(cs)}"),
+        _m(a, "no_state_key", "lstm_forward", "has no key 'c'",
+           start + "    hs = []\n    for x in xs:\n        h, c = lstm_cell(h, c, x, params)\n        hs.append(h)\n"
+                   "    return {\"h\": np.stack(hs)}"),
+    ]
+    a = "07_backprop"
+    backward = correct_sources(a)["lstm_cell_backward"]
+    out += [
+        _m(a, "ignores_dc", "lstm_cell_backward", "ignored dc",
+           backward.replace("dc_total = dc + dh * o", "dc_total = dh * o")),
+        _m(a, "ignores_dh_through_c", "lstm_cell_backward", "left out the path from h_t back into C_t",
+           backward.replace("dc_total = dc + dh * o * (1 - tanh_c**2)", "dc_total = dc")),
+        _m(a, "tanh_sigmoid_swapped", "lstm_cell_backward", "gradients are wrong for",
+           backward.replace('"C": dc_total * i * (1 - c_tilde**2)', '"C": dc_total * i * c_tilde * (1 - c_tilde)')),
+        _m(a, "wrong_shape", "lstm_cell_backward", "Sum the weight and bias gradients over the batch",
+           backward.replace('grads["W_" + gate] = rows.T @ hx.reshape(-1, hx.shape[-1])',
+                            'grads["W_" + gate] = d[..., :, None] * hx[..., None, :]')),
+    ]
+    numerical = correct_sources(a)["numerical_gradient"]
+    out += [
+        _m(a, "input_mutated", "numerical_gradient", "changed its input `x` in place", """
+            def numerical_gradient(f, x, eps=1e-5):
+                grad = np.zeros_like(x)
+                for k in np.ndindex(x.shape):
+                    x[k] += eps
+                    f_plus = f(x)
+                    x[k] -= 2 * eps
+                    grad[k] = (f_plus - f(x)) / (2 * eps)
+                return grad"""),
+        _m(a, "half_step", "numerical_gradient", "divides by the whole width",
+           numerical.replace("/ (2 * eps)", "/ eps")),
+    ]
+    a = "08_variants"
+    gru = correct_sources(a)["gru_cell"]
+    peephole = correct_sources(a)["peephole_lstm_cell"]
+    out += [
+        _m(a, "pytorch_convention", "gru_cell", "used the other convention",
+           gru.replace("(1 - z) * h_prev + z * h_tilde", "z * h_prev + (1 - z) * h_tilde")),
+        _m(a, "reset_after_product", "gru_cell", "applied the reset gate after the matrix product", """
+            def gru_cell(h_prev, x, params):
+                H = h_prev.shape[-1]
+                hx = np.concatenate([h_prev, x], axis=-1)
+                z = sigmoid(hx @ params["W_z"].T + params["b_z"])
+                r = sigmoid(hx @ params["W_r"].T + params["b_r"])
+                W_h = params["W_h"]
+                h_tilde = np.tanh(r * (h_prev @ W_h[:, :H].T) + x @ W_h[:, H:].T + params["b_h"])
+                return (1 - z) * h_prev + z * h_tilde"""),
+        _m(a, "xh_order", "gru_cell", "concatenated [x, h_prev] instead of [h_prev, x]",
+           gru.replace("[h_prev, x]", "[x, h_prev]").replace("[r * h_prev, x]", "[x, r * h_prev]")),
+        _m(a, "bias_missing", "gru_cell", "left out the biases",
+           gru.replace(' + params["b_z"]', "").replace(' + params["b_r"]', "").replace(' + params["b_h"]', "")),
+        _m(a, "output_peeks_old_cell", "peephole_lstm_cell", "output gate looked at the old cell state",
+           peephole.replace('np.concatenate([c, hx], axis=-1) @ params["W_o"]', 'chx @ params["W_o"]')),
+        _m(a, "returns_c_h", "peephole_lstm_cell", "returned (c, h)",
+           peephole.replace("return o * np.tanh(c), c", "return c, o * np.tanh(c)")),
+        _m(a, "gates_swapped", "peephole_lstm_cell", "mixed up the gates",
+           peephole.replace("c = f * c_prev + i * c_tilde", "c = i * c_prev + f * c_tilde")),
+        _m(a, "w_transposed", "peephole_lstm_cell", "have 2H + D columns",
+           peephole.replace('chx @ params["W_f"]', 'hx @ params["W_f"]')),
+    ]
+    return out
+
+
+MISTAKES = {(m.assignment, m.function, m.name): m for m in _catalogue()}
+
+
+def mistakes_for(assignment):
+    return [m for m in MISTAKES.values() if m.assignment == assignment]
