@@ -1,0 +1,108 @@
+"""Readout, loss, optimiser, the adding problem and gradient_reach."""
+import numpy as np
+import pytest
+
+import lstm_ref
+from helpers import assert_close
+
+
+def test_linear_and_mse_backward_match_central_differences():
+    rng = np.random.default_rng(0)
+    p = lstm_ref.init_linear(4, 2, seed=1)
+    p["b"] += rng.normal(size=2)
+    h, target = rng.normal(size=(5, 4)), rng.normal(size=(5, 2))
+
+    def loss(_):
+        return lstm_ref.mse_loss(lstm_ref.linear(h, p["W"], p["b"]), target)[0]
+
+    value, dy = lstm_ref.mse_loss(lstm_ref.linear(h, p["W"], p["b"]), target)
+    np.testing.assert_allclose(value, np.mean((h @ p["W"].T + p["b"] - target) ** 2), rtol=1e-14)
+    grads = lstm_ref.linear_backward(dy, h, p["W"])
+    for key, arr in (("h", h), ("W", p["W"]), ("b", p["b"])):
+        assert_close(grads[key], lstm_ref.numerical_gradient(loss, arr), 1e-8, name=key)
+
+
+def test_adam_minimises_a_quadratic():
+    params = {"w": np.array([3.0, -2.0])}
+    state = {}
+    for _ in range(2000):
+        lstm_ref.adam_step(params, {"w": 2 * params["w"]}, state, lr=0.05)
+    assert np.all(np.abs(params["w"]) < 1e-3)
+    assert state["t"] == 2000
+
+
+def test_adam_first_step_moves_each_weight_by_lr():
+    """With bias correction the first step is lr · sign(g) (up to ε)."""
+    params = {"w": np.array([1.0, 1.0, 1.0], dtype=np.float32)}
+    lstm_ref.adam_step(params, {"w": np.array([0.5, -4.0, 1e-3], dtype=np.float32)}, {}, lr=0.1)
+    np.testing.assert_allclose(params["w"], [0.9, 1.1, 0.9], rtol=1e-4)
+    assert params["w"].dtype == np.float32
+
+
+def test_clip_gradients_bounds_the_joint_norm():
+    grads = {"a": np.array([3.0, 0.0]), "b": np.array([[4.0]])}
+    clipped = lstm_ref.clip_gradients(grads, 1.0)
+    np.testing.assert_allclose(np.sqrt(sum(np.sum(g * g) for g in clipped.values())), 1.0)
+    np.testing.assert_allclose(clipped["a"], [0.6, 0.0])
+    assert lstm_ref.clip_gradients(grads, 10.0)["a"][0] == 3.0
+
+
+def test_adding_problem_targets_are_the_two_marked_numbers():
+    xs, target = lstm_ref.adding_problem(T=20, n=50, seed=3)
+    assert xs.shape == (20, 50, 2) and target.shape == (50, 1)
+    markers = xs[:, :, 1]
+    assert np.all(markers.sum(axis=0) == 2)
+    first = markers.argmax(axis=0)
+    assert np.all(first < 10)
+    np.testing.assert_allclose(target[:, 0], (xs[:, :, 0] * markers).sum(axis=0))
+    again, _ = lstm_ref.adding_problem(T=20, n=50, seed=3)
+    np.testing.assert_array_equal(xs, again)
+
+
+def test_a_small_lstm_learns_the_adding_problem():
+    """End to end: forward, readout, loss, backward, Adam. A short run must beat predicting the mean."""
+    T, n, H = 10, 64, 8
+    xs, target = lstm_ref.adding_problem(T, n, seed=0)
+    lstm, head = lstm_ref.init_lstm(2, H, seed=0), lstm_ref.init_linear(H, 1, seed=0)
+    params = {**lstm, **{"head_" + k: v for k, v in head.items()}}
+    state = {}
+    baseline = float(np.mean((target - target.mean()) ** 2))
+    for step in range(300):
+        out = lstm_ref.lstm_forward(xs, params)
+        y = lstm_ref.linear(out["h"][-1], params["head_W"], params["head_b"])
+        loss, dy = lstm_ref.mse_loss(y, target)
+        g_head = lstm_ref.linear_backward(dy, out["h"][-1], params["head_W"])
+        dh = np.zeros_like(out["h"])
+        dh[-1] = g_head["h"]
+        grads = lstm_ref.lstm_backward(dh, out, params)
+        grads.update(head_W=g_head["W"], head_b=g_head["b"])
+        lstm_ref.adam_step(params, {k: grads[k] for k in params}, state, lr=0.01)
+    assert loss < 0.3 * baseline
+
+
+def test_gradient_reach_fades_faster_in_an_rnn_than_in_an_lstm():
+    xs = np.random.default_rng(1).normal(size=(40, 8, 2))
+    rnn = lstm_ref.gradient_reach(xs, lstm_ref.init_rnn(2, 16, seed=0), kind="rnn")
+    lstm = lstm_ref.gradient_reach(xs, lstm_ref.init_lstm(2, 16, seed=0, forget_bias=3.0), kind="lstm")
+    assert rnn.shape == lstm.shape == (40,)
+    assert np.all(rnn > 0) and np.all(lstm > 0)
+    # relative to the gradient at the last step, the first step keeps far more in the LSTM
+    assert lstm[0] / lstm[-1] > 1e3 * (rnn[0] / rnn[-1])
+
+
+def test_gradient_reach_is_the_norm_of_the_bptt_input_gradient():
+    rng = np.random.default_rng(2)
+    xs = rng.normal(size=(6, 3, 2))
+    params = lstm_ref.init_gru(2, 4, seed=1)
+    reach = lstm_ref.gradient_reach(xs, params, kind="gru")
+
+    def loss(_):
+        return np.sum(lstm_ref.gru_forward(xs, params)["h"][-1])
+
+    numeric = lstm_ref.numerical_gradient(loss, xs)
+    assert_close(reach, np.sqrt((numeric ** 2).sum(axis=(1, 2))), 1e-7)
+
+
+def test_gradient_reach_rejects_an_unknown_kind():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        lstm_ref.gradient_reach(np.zeros((3, 2)), lstm_ref.init_rnn(2, 3), kind="transformer")
