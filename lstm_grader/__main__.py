@@ -1,0 +1,5 @@
+import sys
+
+from lstm_grader.runner import main
+
+sys.exit(main())
