@@ -9,15 +9,18 @@ UV    := $(VENV)/bin/uv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup assets book browser test bench lock clean release
+.PHONY: help setup assets book browser test bench lock clean release grading-kernel autograde feedback grades
 help:
 	@echo "make book   build the website into _build/html/"
 	@echo "make test   run every test (sets up the environment first)"
 	@echo "make bench  print speed measurements"
 	@echo "make release  regenerate exercises/ (student notebooks) from solutions/"
 	@echo "make lock   refresh requirements/lock.txt from requirements/requirements.in"
+	@echo "make autograde  grade every submission under course/submitted/ (sandboxed, in parallel)"
+	@echo "make feedback   HTML feedback per student into course/feedback/"
+	@echo "make grades     export the gradebook to course/grades.csv"
 
-setup: $(STAMP)
+setup: $(STAMP) grading-kernel
 
 # The environment: created when absent, re-synced when the lock changes.
 $(STAMP): requirements/lock.txt requirements/torch.txt pyproject.toml
@@ -49,15 +52,31 @@ browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 # The browser tests read the built site, so the site is (re)built first.
-test: book browser
+test: book browser grading-kernel
 	$(PY) -m pytest
 
 # Student notebooks: exercises/ regenerated from solutions/ (nbgrader generate_assignment, then normalised).
 release: $(STAMP)
 	$(PY) tools/release.py
 
-bench: $(STAMP)
+bench: $(STAMP) grading-kernel
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+# The grading kernel's own environment (numpy + ipykernel, never lstm_ref), outside the repo where the
+# sandbox user can run it: /var/tmp/lstm-course-kernel-<hash of the lock>; skipped when already built.
+grading-kernel: $(STAMP)
+	$(PY) -m lstm_grader.kernel_env
+
+# Instructor commands (see book/instructor_guide.md). JOBS=n sets the parallel workers, TIMEOUT=s the
+# seconds each notebook may run.
+autograde: grading-kernel
+	$(PY) -m lstm_grader autograde $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+
+feedback: $(STAMP)
+	$(PY) -m lstm_grader feedback
+
+grades: $(STAMP)
+	$(PY) -m lstm_grader grades
 
 clean:
 	rm -rf _build
