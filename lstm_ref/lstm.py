@@ -189,11 +189,18 @@ def init_lstm(input_size, hidden_size, seed=0, forget_bias=1.0, dtype=np.float64
 
 # ------------------------------------------------------- a whole sequence, batched for speed
 #
-# The same equations as above. Two things make it fast: the input part W·[·, x_t]
-# of all four gates for all time steps is ONE matrix product before the loop,
-# and each step's recurrent part W·[h_{t-1}, ·] is ONE product with the four
-# gates' weights stacked into a 4H-wide matrix. Gate order in the stack: f, i, o
-# (the three sigmoids, contiguous) then C̃ (tanh).
+# The same equations as above, arranged for speed:
+# - the four gates' weights are stacked into one (4H, H + D) matrix (rows f, i,
+#   o, C̃: the three sigmoids together, then the tanh), split into its h columns
+#   W_h (4H, H) and x columns W_x (4H, D);
+# - the input part W_x·x_t + b of every step is computed before the loop, in
+#   one (batched) matrix product;
+# - each step's recurrent part W_h·h_{t-1} is ONE product for all four gates;
+# - inside, states are stored hidden-major, (H, B) per step, and gates (4H, B),
+#   so each gate is a contiguous block of rows: numpy's pointwise operations
+#   run several times faster on contiguous blocks than on strided slices. The
+#   returned arrays are (T, B, H) views of them (np.transpose, no copy);
+# - every buffer is allocated once, and the loop writes into it with out=.
 
 FUSED_ORDER = ("f", "i", "o", "C")
 
@@ -213,10 +220,15 @@ def sigmoid_in_place(z):
 
 
 def stack_gates(params, hidden):
-    """The four gates' weights stacked: (W_h (H, 4H), W_x (D, 4H), b (4H,)), transposed for h @ W."""
+    """The four gates stacked in FUSED_ORDER: (W_h (4H, H), W_x (4H, D), b (4H,))."""
     W = np.concatenate([params["W_" + g] for g in FUSED_ORDER])     # (4H, H + D)
     b = np.concatenate([params["b_" + g] for g in FUSED_ORDER])
-    return np.ascontiguousarray(W[:, :hidden].T), np.ascontiguousarray(W[:, hidden:].T), b
+    return np.ascontiguousarray(W[:, :hidden]), np.ascontiguousarray(W[:, hidden:]), b
+
+
+def hidden_major(a, T, B, H):
+    """(T, [B,] H) → (T, H, B) view, the loop's layout (a view when `a` came from lstm_forward)."""
+    return a.reshape(T, B, H).transpose(0, 2, 1)
 
 
 def lstm_forward(xs, params, h0=None, c0=None):
@@ -226,100 +238,105 @@ def lstm_forward(xs, params, h0=None, c0=None):
       "h", "c"          h_t and C_t, the states after step t;
       "f", "i", "c_tilde", "o"   the gate activations at step t;
     plus what `lstm_backward` needs to go back: "xs", "h0", "c0", and "gates",
-    the four activations stacked as (T, B, 4H) in the order f, i, o, C̃.
+    the four activations stacked hidden-major as (T, 4H, B), rows f, i, o, C̃.
     """
     xs = check_sequence("lstm_forward", xs)
-    hidden = hidden_size_of("lstm_forward", params, "W_f")
+    H = hidden_size_of("lstm_forward", params, "W_f")
     T, inputs = xs.shape[0], xs.shape[-1]
-    p = check_params("lstm_forward", params, lstm_shapes(hidden, inputs))
+    p = check_params("lstm_forward", params, lstm_shapes(H, inputs))
     batch_shape = xs.shape[1:-1]
     dtype = np.result_type(xs, *p.values())
-    h0 = initial_state("lstm_forward", "h0", h0, batch_shape, hidden, dtype)
-    c0 = initial_state("lstm_forward", "c0", c0, batch_shape, hidden, dtype)
+    h0 = initial_state("lstm_forward", "h0", h0, batch_shape, H, dtype)
+    c0 = initial_state("lstm_forward", "c0", c0, batch_shape, H, dtype)
     X = xs.reshape(T, -1, inputs)               # a single example is a batch of one
-    B, H = X.shape[1], hidden
-    W_h, W_x, b = stack_gates(p, H)
-    # all steps' input projections at once: z[t] = W_x·x_t + b, then += W_h·h_{t-1} per step
-    z = (X.reshape(T * B, inputs) @ W_x).reshape(T, B, 4 * H)
-    z += b
-    z = z.astype(dtype, copy=False)
-    hs = np.empty((T, B, H), dtype=dtype)
-    cs = np.empty((T, B, H), dtype=dtype)
-    recurrent = np.empty((B, 4 * H), dtype=dtype)    # buffers reused at every step
-    i_c_tilde = np.empty((B, H), dtype=dtype)
-    h, c = h0.reshape(B, H), c0.reshape(B, H)
+    B = X.shape[1]
+    W_h, W_x, b = (a.astype(dtype, copy=False) for a in stack_gates(p, H))
+    # every step's input part at once: G[t] = W_x·x_t + b, shape (4H, B)
+    G = np.matmul(W_x, X.transpose(0, 2, 1).astype(dtype, copy=False))
+    G += b[:, None]
+    Hs, Cs = np.empty((T, H, B), dtype), np.empty((T, H, B), dtype)
+    recurrent, i_c_tilde = np.empty((4 * H, B), dtype), np.empty((H, B), dtype)   # reused every step
+    h, c = h0.reshape(B, H).T, c0.reshape(B, H).T
     for t in range(T):
-        zt = z[t]
-        np.matmul(h, W_h, out=recurrent)
-        zt += recurrent                                  # the pre-activations of all four gates
-        sigmoid_in_place(zt[:, :3 * H])                 # f, i, o
-        np.tanh(zt[:, 3 * H:], out=zt[:, 3 * H:])       # C̃
-        f, i, o, c_tilde = zt[:, :H], zt[:, H:2 * H], zt[:, 2 * H:3 * H], zt[:, 3 * H:]
-        np.multiply(f, c, out=cs[t])                    # C_t = f * C_{t-1} + i * C̃
+        g = G[t]
+        np.matmul(W_h, h, out=recurrent)                # W_h·h_{t-1} for all four gates
+        g += recurrent
+        sigmoid_in_place(g[:3 * H])                     # f, i, o = σ(...)
+        np.tanh(g[3 * H:], out=g[3 * H:])               # C̃ = tanh(...)
+        f, i, o, c_tilde = g[:H], g[H:2 * H], g[2 * H:3 * H], g[3 * H:]
+        np.multiply(f, c, out=Cs[t])                    # C_t = f * C_{t-1} + i * C̃
         np.multiply(i, c_tilde, out=i_c_tilde)
-        cs[t] += i_c_tilde
-        np.tanh(cs[t], out=hs[t])                       # h_t = o * tanh(C_t)
-        hs[t] *= o
-        h, c = hs[t], cs[t]
-    shape = (T,) + batch_shape + (H,)
-    out = {"h": hs.reshape(shape), "c": cs.reshape(shape)}
-    for k, g in enumerate(FUSED_ORDER):
-        out[{"C": "c_tilde"}.get(g, g)] = z[:, :, k * H:(k + 1) * H].reshape(shape)
-    out.update(xs=xs, h0=h0, c0=c0, gates=z)
+        Cs[t] += i_c_tilde
+        np.tanh(Cs[t], out=Hs[t])                       # h_t = o * tanh(C_t)
+        Hs[t] *= o
+        h, c = Hs[t], Cs[t]
+
+    def batch_major(a):                                 # (T, H, B) → (T, [B,] H), a view
+        return a.transpose(0, 2, 1).reshape((T,) + batch_shape + (a.shape[1],))
+
+    out = {"h": batch_major(Hs), "c": batch_major(Cs)}
+    for k, gate in enumerate(FUSED_ORDER):
+        out[{"C": "c_tilde"}.get(gate, gate)] = batch_major(G[:, k * H:(k + 1) * H])
+    out.update(xs=xs, h0=h0, c0=c0, gates=G)
     return out
 
 
 def lstm_backward(dh, out, params, dc=None):
-    """Back-propagation through time for `lstm_forward`, batched like it.
+    """Back-propagation through time for `lstm_forward` (pass its returned dict as `out`).
 
     dh: gradient of the loss w.r.t. every h_t, shaped like out["h"] (zeros at
         steps without a loss); dc: gradient w.r.t. the LAST cell state C_T,
         shaped like one step (or None for zero).
     Returns a dict: "xs", "h0", "c0" (gradients shaped like them) and each
     parameter's gradient ("W_f", "b_f", ..., "W_o", "b_o"), summed over time.
+    Same layout and tricks as `lstm_forward`; `lstm_cell_backward` is the readable version.
     """
     fn = "lstm_backward"
-    hs, cs, xs, h0, c0 = out["h"], out["c"], out["xs"], out["h0"], out["c0"]
-    dh = check_shape(fn, "dh", dh, hs.shape, "the shape of out['h']")
-    T, inputs, H = xs.shape[0], xs.shape[-1], hs.shape[-1]
+    xs, h0, c0, G = out["xs"], out["h0"], out["c0"], out["gates"]
+    dh = check_shape(fn, "dh", dh, out["h"].shape, "the shape of out['h']")
+    T, inputs, H = xs.shape[0], xs.shape[-1], out["h"].shape[-1]
     p = check_params(fn, params, lstm_shapes(H, inputs))
-    W_h, W_x, _ = stack_gates(p, H)
-    X, Hs, Cs = xs.reshape(T, -1, inputs), hs.reshape(T, -1, H), cs.reshape(T, -1, H)
-    B = X.shape[1]
-    G = out["gates"]                                    # (T, B, 4H): f, i, o, C̃
-    dtype = G.dtype
-    dh = dh.reshape(T, B, H).astype(dtype, copy=False)
-    # every step's pointwise factors at once: σ' = g(1 - g), tanh' = 1 - C̃², and h = o·tanh(C)
+    dtype, B = G.dtype, G.shape[2]
+    W_h, W_x, _ = (a.astype(dtype, copy=False) for a in stack_gates(p, H))
+    W_h_T = np.ascontiguousarray(W_h.T)
+    Hs, Cs = hidden_major(out["h"], T, B, H), hidden_major(out["c"], T, B, H)
+    h0_, c0_ = h0.reshape(B, H).T.astype(dtype), c0.reshape(B, H).T.astype(dtype)
+    dH = np.ascontiguousarray(hidden_major(dh, T, B, H), dtype=dtype)
+    # every step's pointwise factors at once: σ' = g(1 - g), tanh' = 1 - C̃², and ∂h/∂C = o(1 - tanh²C)
     slope = np.empty_like(G)
-    np.multiply(G[..., :3 * H], 1 - G[..., :3 * H], out=slope[..., :3 * H])
-    np.multiply(G[..., 3 * H:], G[..., 3 * H:], out=slope[..., 3 * H:])
-    np.subtract(1, slope[..., 3 * H:], out=slope[..., 3 * H:])
+    np.multiply(G[:, :3 * H], 1 - G[:, :3 * H], out=slope[:, :3 * H])
+    np.multiply(G[:, 3 * H:], G[:, 3 * H:], out=slope[:, 3 * H:])
+    np.subtract(1, slope[:, 3 * H:], out=slope[:, 3 * H:])
     tanh_c = np.tanh(Cs)
-    dc_from_h = G[..., 2 * H:3 * H] * (1 - tanh_c * tanh_c)   # ∂h/∂C = o(1 - tanh²C)
-    c_prevs = np.concatenate([c0.reshape(1, B, H), Cs[:-1]])
-    dZ = np.empty_like(G)
-    dh_t = np.empty((B, H), dtype=dtype)
-    dc_t = np.zeros((B, H), dtype=dtype) if dc is None else \
-        check_shape(fn, "dc", dc, hs.shape[1:], "the shape of one step of out['c']").reshape(B, H).astype(dtype)
-    dh_next = np.zeros((B, H), dtype=dtype)
+    dc_from_h = G[:, 2 * H:3 * H] * (1 - tanh_c * tanh_c)
+    dZ = np.empty_like(G)                                # gradients of the pre-activations
+    dh_t, dc_via_h = np.empty((H, B), dtype), np.empty((H, B), dtype)
+    dh_next = np.zeros((H, B), dtype)
+    dc_t = np.zeros((H, B), dtype) if dc is None else np.array(
+        check_shape(fn, "dc", dc, out["h"].shape[1:], "the shape of one step of out['c']").reshape(B, H).T,
+        dtype=dtype)
     for t in reversed(range(T)):
-        np.add(dh[t], dh_next, out=dh_t)                # h_t feeds the loss and step t + 1
-        dc_t += dh_t * dc_from_h[t]                      # C_t feeds h_t and step t + 1
-        g, dz = G[t], dZ[t]
-        np.multiply(dc_t, c_prevs[t], out=dz[:, :H])           # df = dC · C_{t-1}
-        np.multiply(dc_t, g[:, 3 * H:], out=dz[:, H:2 * H])    # di = dC · C̃
-        np.multiply(dh_t, tanh_c[t], out=dz[:, 2 * H:3 * H])   # do = dh · tanh(C)
-        np.multiply(dc_t, g[:, H:2 * H], out=dz[:, 3 * H:])    # dC̃ = dC · i
-        dz *= slope[t]                                   # through σ and tanh: the pre-activations
-        dc_t *= g[:, :H]                                 # dC_{t-1} = dC · f
-        np.matmul(dz, W_h.T, out=dh_next)                # dh_{t-1}, one 4H-wide product
-    # the weights' gradients for all steps at once
-    h_prevs = np.concatenate([h0.reshape(1, B, H), Hs[:-1]]).reshape(T * B, H)
-    dZ2 = dZ.reshape(T * B, 4 * H)
-    dW_h, dW_x, db = h_prevs.T @ dZ2, X.reshape(T * B, inputs).T @ dZ2, dZ2.sum(axis=0)
-    grads = {"xs": (dZ2 @ W_x.T).reshape(xs.shape), "h0": dh_next.reshape(h0.shape), "c0": dc_t.reshape(c0.shape)}
-    for k, g in enumerate(FUSED_ORDER):
-        cols = slice(k * H, (k + 1) * H)
-        grads["W_" + g] = np.concatenate([dW_h[:, cols].T, dW_x[:, cols].T], axis=1)
-        grads["b_" + g] = db[cols]
+        g, dz, c_prev = G[t], dZ[t], (Cs[t - 1] if t > 0 else c0_)
+        np.add(dH[t], dh_next, out=dh_t)                # h_t feeds the loss and step t + 1
+        np.multiply(dh_t, dc_from_h[t], out=dc_via_h)
+        dc_t += dc_via_h                                 # C_t feeds h_t and step t + 1
+        np.multiply(dc_t, c_prev, out=dz[:H])            # df = dC · C_{t-1}
+        np.multiply(dc_t, g[3 * H:], out=dz[H:2 * H])    # di = dC · C̃
+        np.multiply(dh_t, tanh_c[t], out=dz[2 * H:3 * H])  # do = dh · tanh(C)
+        np.multiply(dc_t, g[H:2 * H], out=dz[3 * H:])    # dC̃ = dC · i
+        dz *= slope[t]                                   # through σ and tanh
+        dc_t *= g[:H]                                    # dC_{t-1} = dC · f
+        np.matmul(W_h_T, dz, out=dh_next)                # dh_{t-1}: one product for all four gates
+    # the weights' gradients, summed over steps and batch, each in one product
+    H_prev = np.concatenate([h0_[None], Hs[:-1]])       # (T, H, B)
+    X = xs.reshape(T, B, inputs)
+    dW_h = np.tensordot(dZ, H_prev, axes=([0, 2], [0, 2]))      # Σ_t dz_t · h_{t-1}ᵀ
+    dW_x = np.tensordot(dZ, X, axes=([0, 2], [0, 1]))           # Σ_t dz_t · x_tᵀ
+    db = dZ.sum(axis=(0, 2))
+    dX = np.matmul(dZ.transpose(0, 2, 1), W_x)                  # (T, B, D)
+    grads = {"xs": dX.reshape(xs.shape), "h0": dh_next.T.reshape(h0.shape), "c0": dc_t.T.reshape(c0.shape)}
+    for k, gate in enumerate(FUSED_ORDER):
+        rows = slice(k * H, (k + 1) * H)
+        grads["W_" + gate] = np.concatenate([dW_h[rows], dW_x[rows]], axis=1)
+        grads["b_" + gate] = db[rows]
     return grads
