@@ -1,8 +1,8 @@
 """lstm_ref's sequence LSTM against torch.nn.LSTM on the CPU: forward, and forward + backward.
 
 T = 100, B = 32, D = 64, H = 128, in float32 and float64, both libraries on the
-same number of threads (default 1; `--threads N`). Prints the median time of
-several repeats and the ratio lstm_ref / torch. Targets: forward ≤ 1.5x,
+same number of threads (default 1; `--threads N`). The two run alternately;
+prints each one's median time and the median of the per-pair ratios lstm_ref / torch. Targets: forward ≤ 1.5x,
 forward + backward ≤ 2x.
 """
 import argparse
@@ -11,7 +11,7 @@ import sys
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--threads", type=int, default=1)
-parser.add_argument("--repeats", type=int, default=15)
+parser.add_argument("--repeats", type=int, default=21)
 args = parser.parse_args()
 # BLAS reads its thread count when numpy is first imported, so set it before.
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -33,14 +33,21 @@ T, B, D, H = 100, 32, 64, 128
 TARGETS = {"forward": 1.5, "forward+backward": 2.0}
 
 
-def median_time(fn, repeats):
-    fn()                                            # warm up (allocations, BLAS kernels)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def compare(ours, theirs, repeats):
+    """Times both alternately (so load from other processes hits both alike).
+
+    Returns (median time ours, median time torch, median of the per-pair ratios).
+    """
+    ours(), theirs()                                # warm up (allocations, BLAS kernels)
+    pairs = [(timed(ours), timed(theirs)) for _ in range(repeats)]
+    t_ours, t_torch = (float(np.median(column)) for column in zip(*pairs))
+    return t_ours, t_torch, float(np.median([a / b for a, b in pairs]))
 
 
 def bench(dtype, repeats):
@@ -73,15 +80,14 @@ def bench(dtype, repeats):
     rows = []
     for what, ours, theirs in (("forward", ours_forward, torch_forward),
                                ("forward+backward", ours_forward_backward, torch_forward_backward)):
-        t_ours, t_torch = median_time(ours, repeats), median_time(theirs, repeats)
-        rows.append((what, t_ours, t_torch, t_ours / t_torch))
+        rows.append((what, *compare(ours, theirs, repeats)))
     return rows
 
 
 def main():
     torch.set_num_threads(args.threads)
     print(f"lstm_ref vs torch.nn.LSTM {torch.__version__}, numpy {np.__version__}: T={T} B={B} D={D} H={H}, "
-          f"{args.threads} thread(s), median of {args.repeats}")
+          f"{args.threads} thread(s), {args.repeats} alternating pairs")
     print(f"{'dtype':8} {'pass':17} {'lstm_ref ms':>12} {'torch ms':>9} {'ratio':>6} {'target':>7}")
     ok = True
     for dtype in (np.float32, np.float64):

@@ -205,20 +205,6 @@ def init_lstm(input_size, hidden_size, seed=0, forget_bias=1.0, dtype=np.float64
 FUSED_ORDER = ("f", "i", "o", "C")
 
 
-def sigmoid_in_place(z):
-    """z ← σ(z) = 1 / (1 + e^{-z}), overwriting z: four passes, no temporary arrays.
-
-    Where e^{-z} overflows (z < -88 in float32, -709 in float64) it becomes inf
-    and 1 / (1 + inf) = 0, the correctly rounded answer (likewise e^{-z} → 0
-    gives 1), so those warnings are silenced; both tails keep full relative precision.
-    """
-    with np.errstate(over="ignore", under="ignore"):
-        np.negative(z, out=z)
-        np.exp(z, out=z)
-    np.add(z, 1, out=z)
-    np.reciprocal(z, out=z)
-
-
 def stack_gates(params, hidden):
     """The four gates stacked in FUSED_ORDER: (W_h (4H, H), W_x (4H, D), b (4H,))."""
     W = np.concatenate([params["W_" + g] for g in FUSED_ORDER])     # (4H, H + D)
@@ -248,9 +234,14 @@ def lstm_forward(xs, params, h0=None, c0=None):
     dtype = np.result_type(xs, *p.values())
     h0 = initial_state("lstm_forward", "h0", h0, batch_shape, H, dtype)
     c0 = initial_state("lstm_forward", "c0", c0, batch_shape, H, dtype)
+    dtype = np.result_type(dtype, h0, c0)       # numpy's promotion rules, as the teaching functions
     X = xs.reshape(T, -1, inputs)               # a single example is a batch of one
     B = X.shape[1]
-    W_h, W_x, b = (a.astype(dtype, copy=False) for a in stack_gates(p, H))
+    W_h, W_x, b = (a.astype(dtype) for a in stack_gates(p, H))
+    # σ(a) = (1 + tanh(a/2)) / 2 is the same function; halving the sigmoid gates'
+    # rows (exact in floating point) lets ONE tanh call serve all four gates.
+    for a in (W_h, W_x, b):
+        a[:3 * H] *= 0.5
     # every step's input part at once: G[t] = W_x·x_t + b, shape (4H, B)
     G = np.matmul(W_x, X.transpose(0, 2, 1).astype(dtype, copy=False))
     G += b[:, None]
@@ -261,8 +252,10 @@ def lstm_forward(xs, params, h0=None, c0=None):
         g = G[t]
         np.matmul(W_h, h, out=recurrent)                # W_h·h_{t-1} for all four gates
         g += recurrent
-        sigmoid_in_place(g[:3 * H])                     # f, i, o = σ(...)
-        np.tanh(g[3 * H:], out=g[3 * H:])               # C̃ = tanh(...)
+        np.tanh(g, out=g)                               # C̃ = tanh(...), and for f, i, o:
+        sigmoid_gates = g[:3 * H]
+        sigmoid_gates *= 0.5                            # σ(...) = (1 + tanh(.../2)) / 2
+        sigmoid_gates += 0.5
         f, i, o, c_tilde = g[:H], g[H:2 * H], g[2 * H:3 * H], g[3 * H:]
         np.multiply(f, c, out=Cs[t])                    # C_t = f * C_{t-1} + i * C̃
         np.multiply(i, c_tilde, out=i_c_tilde)

@@ -42,10 +42,11 @@ def rnn_forward(xs, params, h0=None):
     batch_shape = xs.shape[1:-1]
     dtype = np.result_type(xs, *p.values())
     h0 = initial_state("rnn_forward", "h0", h0, batch_shape, H, dtype)
+    dtype = np.result_type(dtype, h0)
     X = xs.reshape(T, -1, D)
     B = X.shape[1]
     W_h, W_x = np.ascontiguousarray(p["W"][:, :H].T), np.ascontiguousarray(p["W"][:, H:].T)
-    z = (X.reshape(T * B, D) @ W_x).reshape(T, B, H).astype(dtype, copy=False) + p["b"]
+    z = (X.reshape(T * B, D) @ W_x).reshape(T, B, H).astype(dtype, copy=False) + p["b"].astype(dtype)
     hs = np.empty((T, B, H), dtype=dtype)
     h = h0.reshape(B, H)
     for t in range(T):

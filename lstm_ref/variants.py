@@ -262,6 +262,7 @@ def gru_forward(xs, params, h0=None, reset_after=False):
     p = check_params("gru_forward", params, gru_shapes(H, xs.shape[-1], reset_after))
     dtype = np.result_type(xs, *p.values())
     h = h0 = initial_state("gru_forward", "h0", h0, xs.shape[1:-1], H, dtype)
+    dtype = np.result_type(dtype, h0)
     hs = np.empty(xs.shape[:-1] + (H,), dtype=dtype)
     for t in range(xs.shape[0]):
         h = hs[t] = gru_cell(h, xs[t], p, reset_after)

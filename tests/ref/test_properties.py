@@ -245,3 +245,17 @@ def test_init_is_seeded_and_sets_the_forget_bias():
     assert np.all(lstm_ref.init_lstm(3, 4, forget_bias=2.5)["b_f"] == 2.5)
     assert np.all(a["b_i"] == 0) and a["W_f"].shape == (4, 7)
     assert np.max(np.abs(a["W_f"])) <= 1 / np.sqrt(4)
+
+
+@pytest.mark.parametrize("forward, init, states", [
+    (lstm_ref.lstm_forward, lstm_ref.init_lstm, 2), (lstm_ref.rnn_forward, lstm_ref.init_rnn, 1),
+    (lstm_ref.gru_forward, lstm_ref.init_gru, 1)])
+def test_a_float64_initial_state_promotes_a_float32_run(forward, init, states):
+    """Numpy's promotion, as in the step functions: nothing is silently rounded to float32."""
+    xs = np.ones((3, 2, 2), np.float32)
+    params = init(2, 3, dtype=np.float32)
+    state = np.full((2, 3), 0.1)
+    out = forward(xs, params, *[state] * states)
+    assert out["h"].dtype == np.float64
+    out32 = forward(xs, params, *[state.astype(np.float32)] * states)
+    assert out32["h"].dtype == np.float32
