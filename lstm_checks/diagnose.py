@@ -4,7 +4,7 @@ The expected outputs of the visible cases, and the outputs each known mistake wo
 `tools/make_check_data.py`, which stores them in `expected.json` next to this file (lstm_ref itself is not
 importable where these checks run at grading time). Checks, in order: not written yet → crashed → returned
 nothing / wrong structure → wrong shape → input changed in place → a known mistake → values outside the range the
-function must produce → wrong values.
+function must produce → wrong values → float32 inputs give float32 outputs (the hidden tests use both dtypes).
 """
 from __future__ import annotations
 
@@ -440,6 +440,65 @@ def _param_keys(fn_name):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# float32 in, float32 out
+
+FLOAT32_RTOL = 1e-4  # the grader's float32 rule
+
+
+def _as_float32(value):
+    if isinstance(value, np.ndarray):
+        return value.astype(np.float32)
+    if isinstance(value, dict):
+        return {k: _as_float32(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_as_float32(v) for v in value)
+    return value
+
+
+def _raw_dtypes(out, want, path=""):
+    """(path, dtype) of each part of the learner's raw output, following the structure of `want`."""
+    if isinstance(want, tuple):
+        for k, w in enumerate(want):
+            yield from _raw_dtypes(out[k], w, f"{path}[{k}]")
+    elif isinstance(want, dict):
+        for k, w in want.items():
+            yield from _raw_dtypes(out[k], w, f'{path}["{k}"]')
+    else:
+        yield path, np.asarray(out).dtype
+
+
+def _float32_problem(fn_name, fn, cases, expected, case_labels):
+    """A function right in float64 must also keep float32 inputs float32 (the hidden tests use both)."""
+    if fn_name == "numerical_gradient":  # judged in float64 only: float32 rounding swamps the differences
+        return None
+    for (args, kwargs), want, label in zip(cases, expected, case_labels):
+        label = label.replace("float64", "in float32")
+        out, exc = _call(fn, _as_float32(args), _as_float32(kwargs))
+        if exc is not None:
+            return (f"{fn_name} is right in float64 but raised {type(exc).__name__}: {exc} on {label}"
+                    f"{_learner_line(exc)} ({CHAPTER[fn_name]}).")
+        got, problem = _normalise(fn_name, out, want)
+        if problem is None:
+            problem = _shape_problem(fn_name, got, want, label)
+        if problem:
+            return problem
+        for path, dtype in _raw_dtypes(out, want):
+            if dtype != np.float32:
+                part = "" if not path else f" for {_name_of(fn_name, path)}"
+                return (f"{fn_name} returned {dtype}{part} on {label}: keep the inputs' dtype, float32 in, "
+                        f"float32 out. Create new arrays like the inputs (`np.zeros(shape, dtype=xs.dtype)` or "
+                        f"`np.zeros_like(h_prev)`) and avoid `dtype=float` or `np.float64(...)` "
+                        f"({CHAPTER[fn_name]}).")
+        for (path, g), (_, w) in zip(_leaves(got), _leaves(want)):
+            tol = FLOAT32_RTOL * max(1.0, float(np.max(np.abs(w), initial=0.0)))
+            if not np.all(np.abs(g - w) <= tol):
+                part = "" if not path else f" in {_name_of(fn_name, path)}"
+                return (f"{fn_name} is right in float64 but off by more than float32 rounding{part} on {label}: "
+                        f"look for a step that loses precision ({CHAPTER[fn_name]}).")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # The diagnosis
 
 def _snapshot(value):
@@ -521,7 +580,7 @@ def diagnose(fn_name, fn):
 
     correct = [_all_close(got, want) for got, want in zip(outputs, data["expected"])]
     if all(correct):
-        return None
+        return _float32_problem(fn_name, fn, cases, data["expected"], case_labels)
 
     # 5. a known mistake: the learner's outputs match that mistake's on every case.
     for name, message in MISTAKES.get(fn_name, {}).items():
