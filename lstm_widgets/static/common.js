@@ -71,8 +71,9 @@ function bar(lo, hi, color, data = {}) {
   const track = h("span", { class: "lstm-bar-track", "aria-hidden": "true" }, fill);
   const num = h("span", { class: "lstm-num", data });
   const node = h("span", { class: "lstm-bar" }, track, num);
+  const zero = (0 - lo) / (hi - lo);
+  track.style.setProperty("--zero", `${100 * zero}%`); // where the zero line is drawn
   node.set = (v) => {
-    const zero = (0 - lo) / (hi - lo);
     const at = (Math.min(Math.max(v, lo), hi) - lo) / (hi - lo);
     fill.style.left = `${100 * Math.min(zero, at)}%`;
     fill.style.width = `${100 * Math.abs(at - zero)}%`;

@@ -68,8 +68,8 @@ function render({ model, el }) {
     buildSliders();
   }));
   const mode = h("label", { class: "lstm-toggle", for: `${id}-mode` }, modeBox,
-    "Pre-activation mode: the gate sliders set z = W·[h", h("sub", {}, "t−1"), ", x", h("sub", {}, "t"),
-    "] + b, and each gate is σ(z)");
+    h("span", {}, "Pre-activation mode: the gate sliders set z = W·[h", h("sub", {}, "t−1"), ", x", h("sub", {}, "t"),
+      "] + b, and each gate is σ(z)"));
 
   const sliderGrid = h("div", { class: "lstm-gate-sliders" });
   const sliders = {}; // "q:k" -> slider
@@ -118,13 +118,14 @@ function render({ model, el }) {
   const cvar = (name) => `var(${name})`;
   for (let k = 0; k < n; k++) {
     const c = {
-      c_prev: bar(-2, 2, cvar("--lstm-cell"), { q: "c_prev", k }),
-      f: bar(-1, 1, cvar("--lstm-forget"), { q: "f", k }),
-      kept: bar(-2, 2, cvar("--lstm-cell"), { q: "kept", k }),
+      // One scale for every cell-state column, so their bars compare; gates run 0..1.
+      c_prev: bar(-3, 3, cvar("--lstm-cell"), { q: "c_prev", k }),
+      f: bar(0, 1, cvar("--lstm-forget"), { q: "f", k }),
+      kept: bar(-3, 3, cvar("--lstm-cell"), { q: "kept", k }),
       write: bar(-1, 1, cvar("--lstm-input"), { q: "write", k }),
       writeDetail: h("span", { class: "lstm-detail" }),
       c: bar(-3, 3, cvar("--lstm-cell"), { q: "c", k }),
-      o: bar(-1, 1, cvar("--lstm-output"), { q: "o", k }),
+      o: bar(0, 1, cvar("--lstm-output"), { q: "o", k }),
       oDetail: h("span", { class: "lstm-detail" }),
       h: bar(-1, 1, cvar("--lstm-hidden"), { q: "h", k }),
       what: h("span", { class: "lstm-what", data: { q: "what", k } }),
