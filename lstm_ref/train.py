@@ -85,8 +85,10 @@ def adding_problem(T, n, seed=0, dtype=np.float64):
     """
     rng = np.random.default_rng(seed)
     values = rng.random((T, n))
-    first = rng.integers(0, max(1, T // 2), size=n)
-    second = np.array([rng.integers(f + 1, T) for f in first]) if T > 1 else first
+    if T < 2:
+        raise ValueError(f"adding_problem: T = {T}, expected at least 2 (two marked steps)")
+    first = rng.integers(0, T // 2, size=n)                         # in the first half
+    second = first + 1 + (rng.random(n) * (T - 1 - first)).astype(int)  # any later step
     markers = np.zeros((T, n))
     markers[first, np.arange(n)] = 1
     markers[second, np.arange(n)] = 1

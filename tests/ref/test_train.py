@@ -106,3 +106,13 @@ def test_gradient_reach_is_the_norm_of_the_bptt_input_gradient():
 def test_gradient_reach_rejects_an_unknown_kind():
     with pytest.raises(ValueError, match="kind must be one of"):
         lstm_ref.gradient_reach(np.zeros((3, 2)), lstm_ref.init_rnn(2, 3), kind="transformer")
+
+
+def test_adding_problem_marks_a_later_second_step_for_every_length():
+    for T in (2, 3, 17):
+        xs, _ = lstm_ref.adding_problem(T, 500, seed=T)
+        steps = np.argwhere(xs[:, :, 1].T)[:, 1].reshape(-1, 2)    # (first, second) per sequence
+        assert np.all(steps[:, 0] < T // 2) and np.all(steps[:, 1] > steps[:, 0])
+        assert steps[:, 1].max() == T - 1       # the last step can be the second mark
+    with pytest.raises(ValueError, match="at least 2"):
+        lstm_ref.adding_problem(1, 3)
