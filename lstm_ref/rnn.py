@@ -65,7 +65,7 @@ def rnn_backward(dh, out, params):
     dh = check_shape("rnn_backward", "dh", dh, hs.shape, "the shape of out['h']")
     T, D = xs.shape[0], xs.shape[-1]
     H = hs.shape[-1]
-    W = np.asarray(params["W"])
+    W = check_params("rnn_backward", params, rnn_shapes(H, D))["W"]
     X, Hs = xs.reshape(T, -1, D), hs.reshape(T, -1, H)
     B = X.shape[1]
     h_prevs = np.concatenate([h0.reshape(1, B, H), Hs[:-1]])

@@ -278,7 +278,7 @@ def gru_backward(dh, out, params):
     hs, xs, h0, reset_after = out["h"], out["xs"], out["h0"], out["reset_after"]
     dh = check_shape("gru_backward", "dh", dh, hs.shape, "the shape of out['h']")
     grads = {key: np.zeros_like(np.asarray(params[key])) for key in gru_shapes(1, 1, reset_after)}
-    dxs = np.empty_like(xs)
+    dxs = np.empty(xs.shape, dtype=hs.dtype)
     carry = np.zeros_like(h0)
     for t in reversed(range(xs.shape[0])):
         h_prev = hs[t - 1] if t > 0 else h0
