@@ -11,8 +11,8 @@ from hypothesis.extra.numpy import arrays
 import lstm_ref
 from helpers import assert_close, random_params
 
-settings.register_profile("ref", max_examples=40, deadline=None)
-settings.load_profile("ref")
+# Per test, not a global profile: other areas' hypothesis tests keep their own settings.
+modest = settings(max_examples=40, deadline=None)
 
 # Values in [-1, 1] and H + D <= 11 keep every pre-activation within ±12, where σ
 # is strictly inside (0, 1) in float64 (σ(z) rounds to exactly 1.0 beyond z ≈ 37).
@@ -28,6 +28,7 @@ def lstm_step(draw):
     return arr(batch + (H,)), arr(batch + (H,)), arr(batch + (D,)), params
 
 
+@modest
 @given(lstm_step())
 def test_gates_lie_strictly_between_0_and_1_and_h_below_1(step):
     h_prev, c_prev, x, p = step
@@ -42,6 +43,7 @@ def test_gates_lie_strictly_between_0_and_1_and_h_below_1(step):
     assert np.all(np.abs(h) < 1)
 
 
+@modest
 @given(lstm_step())
 def test_forget_1_input_0_keeps_the_cell(step):
     """Saturate f to 1 and i to 0 through their biases: C_t = C_{t-1} exactly."""
@@ -53,6 +55,7 @@ def test_forget_1_input_0_keeps_the_cell(step):
     np.testing.assert_array_equal(lstm_ref.update_cell(c_prev, f, 0 * f, np.ones_like(c_prev)), c_prev)
 
 
+@modest
 @given(lstm_step())
 def test_forget_0_erases_the_cell(step):
     """f = 0: the new cell is only what the input gate writes, whatever the old cell held."""
@@ -66,6 +69,7 @@ def test_forget_0_erases_the_cell(step):
     np.testing.assert_array_equal(c, i * c_tilde)
 
 
+@modest
 @given(st.integers(1, 5), st.integers(1, 4), st.integers(2, 6), st.integers(1, 5), st.integers(0, 2**32 - 1))
 def test_splitting_a_batch_changes_nothing(T, D, B, H, seed):
     rng = np.random.default_rng(seed)
@@ -81,6 +85,7 @@ def test_splitting_a_batch_changes_nothing(T, D, B, H, seed):
     assert_close(alone["h"], whole["h"][:, 0], 1e-13)
 
 
+@modest
 @given(st.integers(1, 6), st.integers(1, 4), st.sampled_from([(), (1,), (3,)]), st.integers(1, 5),
        st.integers(0, 2**32 - 1))
 def test_fused_sequence_code_equals_the_teaching_functions(T, D, batch, H, seed):
