@@ -320,12 +320,13 @@ def lstm_backward(dh, out, params, dc=None):
         dz *= slope[t]                                   # through σ and tanh
         dc_t *= g[:H]                                    # dC_{t-1} = dC · f
         np.matmul(W_h_T, dz, out=dh_next)                # dh_{t-1}: one product for all four gates
-    # the weights' gradients, summed over steps and batch, each in one product
-    H_prev = np.concatenate([h0_[None], Hs[:-1]])       # (T, H, B)
-    X = xs.reshape(T, B, inputs)
-    dW_h = np.tensordot(dZ, H_prev, axes=([0, 2], [0, 2]))      # Σ_t dz_t · h_{t-1}ᵀ
-    dW_x = np.tensordot(dZ, X, axes=([0, 2], [0, 1]))           # Σ_t dz_t · x_tᵀ
-    db = dZ.sum(axis=(0, 2))
+    # the weights' gradients, summed over steps and examples, each in one product:
+    # put every step's (4H, B) block side by side, (4H, T·B), and pair it with h_{t-1} and x_t
+    dZ_all = dZ.transpose(1, 0, 2).reshape(4 * H, T * B)
+    H_prev = np.concatenate([h0_[None], Hs[:-1]])               # (T, H, B)
+    dW_h = dZ_all @ H_prev.transpose(0, 2, 1).reshape(T * B, H)  # Σ_t dz_t · h_{t-1}ᵀ
+    dW_x = dZ_all @ xs.reshape(T * B, inputs)                   # Σ_t dz_t · x_tᵀ
+    db = dZ_all.sum(axis=1)
     dX = np.matmul(dZ.transpose(0, 2, 1), W_x)                  # (T, B, D)
     grads = {"xs": dX.reshape(xs.shape), "h0": dh_next.T.reshape(h0.shape), "c0": dc_t.T.reshape(c0.shape)}
     for k, gate in enumerate(FUSED_ORDER):
