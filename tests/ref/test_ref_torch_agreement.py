@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import lstm_ref
-from helpers import assert_close, random_params, random_sizes
+from ref_helpers import assert_close, random_params, random_sizes
 
 torch.set_num_threads(1)
 SEEDS = range(8)

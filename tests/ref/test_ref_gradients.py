@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import lstm_ref
-from helpers import assert_close, random_params
+from ref_helpers import assert_close, random_params
 
 RTOL = 1e-7     # central differences with eps = 1e-5 are good to about 1e-9 here
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import lstm_ref
-from helpers import assert_close
+from ref_helpers import assert_close
 
 
 def test_linear_and_mse_backward_match_central_differences():

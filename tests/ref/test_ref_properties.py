@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import lstm_ref
-from helpers import assert_close, random_params
+from ref_helpers import assert_close, random_params
 
 # Per test, not a global profile: other areas' hypothesis tests keep their own settings.
 modest = settings(max_examples=40, deadline=None)
