@@ -8,6 +8,7 @@ function must produce → wrong values → float32 inputs give float32 outputs (
 """
 from __future__ import annotations
 
+import inspect
 import json
 import linecache
 import traceback
@@ -526,6 +527,31 @@ def _changed(fn_name, before, args, kwargs):
     return changed
 
 
+def _from_lstm_ref(obj):
+    module = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", None)
+    return isinstance(module, str) and (module == "lstm_ref" or module.startswith("lstm_ref."))
+
+
+def _uses_lstm_ref(fn):
+    """True if fn is one of lstm_ref's functions, or its code refers to lstm_ref or to something taken from it."""
+    if _from_lstm_ref(fn):
+        return True
+    code, names = getattr(fn, "__code__", None), getattr(fn, "__globals__", {})
+    if code is None:
+        return False
+    referenced = set(code.co_names) | set(code.co_freevars)
+    closure = [cell.cell_contents for cell in (getattr(fn, "__closure__", None) or ()) if _has_contents(cell)]
+    return any(_from_lstm_ref(names[n]) for n in referenced if n in names) or any(map(_from_lstm_ref, closure))
+
+
+def _has_contents(cell):
+    try:
+        cell.cell_contents
+    except ValueError:  # an empty closure cell
+        return False
+    return True
+
+
 def _call(fn, args, kwargs):
     """fn(*args, **kwargs) → (output, exception); harmless numpy warnings are not the learner's problem here."""
     with warnings.catch_warnings():
@@ -542,6 +568,10 @@ def diagnose(fn_name, fn):
     __tracebackhide__ = True
     if not callable(fn):
         return f"check_{fn_name} needs your function itself: call `check_{fn_name}({fn_name})`."
+    if _uses_lstm_ref(fn):
+        return (f"{fn_name} calls lstm_ref, the course's reference implementation: that earns no points, and "
+                f"lstm_ref is not available when the notebooks are graded. Write it yourself with numpy "
+                f"({CHAPTER[fn_name]}).")
     cases = inputs(fn_name, "visible")
     case_labels = labels(fn_name, "visible")
     data = stored(fn_name)

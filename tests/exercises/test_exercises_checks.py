@@ -90,3 +90,18 @@ def test_a_function_calling_an_unwritten_one_names_it():
 
     with pytest.raises(CheckFailed, match="lstm_cell calls output_gate, which is not written yet"):
         check_lstm_cell(lstm_cell)
+
+
+def test_a_function_that_calls_lstm_ref_is_told_it_earns_nothing():
+    import lstm_ref
+    from lstm_ref import forget_gate as reference
+
+    def through_module(h_prev, x, W_f, b_f):
+        return lstm_ref.forget_gate(h_prev, x, W_f, b_f)
+
+    def through_alias(h_prev, x, W_f, b_f):
+        return reference(h_prev, x, W_f, b_f)
+
+    for fn in (reference, through_module, through_alias):
+        problem = diagnose("forget_gate", fn)
+        assert problem and "calls lstm_ref" in problem
