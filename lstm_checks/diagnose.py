@@ -334,7 +334,12 @@ def _normalise(fn_name, out, want):
         if missing:
             return None, (f"{fn_name}'s result has no key {', '.join(repr(k) for k in missing)}: it should "
                           f"return {what} with the keys {', '.join(repr(k) for k in want)} ({CHAPTER[fn_name]}).")
-        return {k: _normalise(fn_name, out[k], w)[0] for k, w in want.items()}, None
+        parts = {}
+        for k, w in want.items():
+            parts[k], problem = _normalise(fn_name, out[k], w)
+            if problem:
+                return None, problem
+        return parts, None
     try:
         array = np.asarray(out, dtype=np.float64)
     except (TypeError, ValueError):
@@ -629,6 +634,11 @@ def diagnose(fn_name, fn):
     for got, want, ok, label in zip(outputs, data["expected"], correct, case_labels):
         if ok:
             continue
+        bad = [_name_of(fn_name, path) for path, g in _leaves(got) if not np.all(np.isfinite(g))]
+        if bad:
+            part = "" if bad == ["the result"] else f" in {', '.join(bad)}"
+            return (f"{fn_name} returned nan or inf{part} on {label}: something overflowed or divided by zero "
+                    f"(np.exp of a large number?) ({CHAPTER[fn_name]}).")
         if fn_name == "lstm_cell_backward":
             wrong = [k for k in want if not _close(got[k], want[k])]
             right = [k for k in want if k not in wrong]

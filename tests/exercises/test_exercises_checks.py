@@ -72,7 +72,8 @@ def test_a_correct_function_passes_and_prints_one_line(capsys):
 @pytest.mark.parametrize("bad, message", [
     (lambda h_prev, x, W_f, b_f: None, "returned None: did you forget the `return`"),
     (lambda h_prev, x, W_f, b_f: 1 / 0, "raised ZeroDivisionError"),
-    (lambda h_prev, x, W_f, b_f: np.full(h_prev.shape, np.nan), "gives wrong values"),
+    (lambda h_prev, x, W_f, b_f: np.full(h_prev.shape, np.nan), "returned nan or inf on a single vector"),
+    (lambda h_prev, x, W_f, b_f: np.full(h_prev.shape, 0.5), "gives wrong values on a single vector"),
     (lambda h_prev, x, W_f, b_f: [0.5] * h_prev.shape[-1], "returned shape (3,) on a batch of 2"),
     (lambda h_prev, x, W_f, b_f: np.concatenate([h_prev, x]) @ W_f.T + b_f, "axis=-1"),
 ])
