@@ -7,7 +7,8 @@ the answer cell that makes it, the functions whose checks it makes fail (a mista
     from tests.exercises.mistakes import ASSIGNMENTS, MISTAKES, correct_sources, fill
     nb = fill(released_notebook, {**correct_sources("02_forget_gate"), "forget_gate": MISTAKES[...].source})
 
-A filled notebook's score: 3 points per function (1 visible + 2 hidden), 0 for each function in `failing`.
+A filled notebook's score: 3 points per function (1 visible + 2 hidden), 0 for each function in `failing` (1 if
+the mistake `keeps_visible_point`): `Mistake.score()`.
 """
 from __future__ import annotations
 
@@ -85,16 +86,21 @@ class Mistake:
     function: str      # the answer cell that holds the mistake
     source: str        # that answer cell's whole source
     diagnosis: str     # a substring of the message the check shows
-    failing: tuple     # every graded function of the notebook that loses its points
+    failing: tuple     # every graded function of the notebook whose self-check fails
+    # True if the grader still gives the visible point (its visible verdict compares the float64 visible cases
+    # only; the self-check also tries float32): such a mistake loses the 2 hidden points per failing function.
+    keeps_visible_point: bool = False
 
     def score(self):
         functions = ASSIGNMENTS[self.assignment][1]
-        return POINTS_PER_FUNCTION * (len(functions) - len(self.failing))
+        kept = len(self.failing) if self.keeps_visible_point else 0
+        return POINTS_PER_FUNCTION * (len(functions) - len(self.failing)) + kept
 
 
-def _m(assignment, name, function, diagnosis, source, also_fails=None):
+def _m(assignment, name, function, diagnosis, source, also_fails=None, keeps_visible_point=False):
     failing = (function,) + (CALLERS.get(function, ()) if also_fails is None else also_fails)
-    return Mistake(assignment, name, function, textwrap.dedent(source).strip() + "\n", diagnosis, failing)
+    return Mistake(assignment, name, function, textwrap.dedent(source).strip() + "\n", diagnosis, failing,
+                   keeps_visible_point)
 
 
 _SIG = "1 / (1 + np.exp(-({})))"
@@ -146,7 +152,7 @@ def _catalogue():
                     hs.append(h.copy())
                 return {"h": np.stack(hs)}"""),
         _m(a, "dtype_lost", "rnn_forward", "keep the inputs' dtype, float32 in, float32 out",
-           correct_sources(a)["rnn_forward"].replace("dtype=xs.dtype", "dtype=float")),
+           correct_sources(a)["rnn_forward"].replace("dtype=xs.dtype", "dtype=float"), keeps_visible_point=True),
         _m(a, "state_not_carried", "rnn_forward", "started every step from h0", """
             def rnn_forward(xs, params, h0=None):
                 h0 = np.zeros(xs.shape[1:-1] + params["b"].shape) if h0 is None else h0
@@ -241,7 +247,7 @@ def _catalogue():
                    "        h, c = lstm_cell(h, c, x, params)\n"
                    "    return {\"h\": np.stack(hs), \"c\": np.stack(cs)}"),
         _m(a, "dtype_lost", "lstm_forward", "keep the inputs' dtype, float32 in, float32 out",
-           correct_sources(a)["lstm_forward"].replace("dtype=xs.dtype", "dtype=float")),
+           correct_sources(a)["lstm_forward"].replace("dtype=xs.dtype", "dtype=float"), keeps_visible_point=True),
         _m(a, "no_state_key", "lstm_forward", "has no key 'c'",
            start + "    hs = []\n    for x in xs:\n        h, c = lstm_cell(h, c, x, params)\n        hs.append(h)\n"
                    "    return {\"h\": np.stack(hs)}"),
