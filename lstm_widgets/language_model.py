@@ -7,27 +7,38 @@ import lstm_ref
 
 from ._assets import css, esm
 
-# (word for a singular subject, word for a plural one, input features):
-# features = [singular subject, plural subject, verb slot].
-SENTENCE = [
-    ("The", "The", (0, 0, 0)),
-    ("cat", "cats", None),        # the subject: its features depend on the choice
-    ("that", "that", (0, 0, 0)),
-    ("sat", "sat", (0, 0, 0)),
-    ("on", "on", (0, 0, 0)),
-    ("the", "the", (0, 0, 0)),
-    ("mat", "mat", (0, 0, 0)),
-    ("is", "are", (0, 0, 1)),     # the verb: chosen from h_t's sign
-    ("hungry", "hungry", (0, 0, 0)),
+# The words between the subject and the verb, from none to a long phrase: the
+# reader picks one with a slider, to see how far the cell carries the number.
+PHRASES = [
+    [],
+    ["that", "sat", "on", "the", "mat"],
+    ["that", "sat", "on", "the", "mat", "by", "the", "door"],
+    ["that", "sat", "on", "the", "mat", "by", "the", "door", "of", "the", "old", "barn"],
+    ["that", "sat", "on", "the", "mat", "by", "the", "door", "of", "the", "old", "barn", "all", "day", "and",
+     "all", "night"],
 ]
-SUBJECT = 1
-VERB = 7
+SUBJECT = 1  # "The cat(s) ..." : the subject is the second word
 
 
-def sentence_inputs(plural):
-    """The sentence as inputs (T, 3): [singular subject, plural subject, verb slot]."""
-    rows = [feats if feats is not None else ((0, 1, 0) if plural else (1, 0, 0)) for _, _, feats in SENTENCE]
-    return np.array(rows, dtype=float)
+def sentence(phrase, plural):
+    """The words: "The cat(s) <phrase> is/are hungry" (the verb as the model picks it is filled in later)."""
+    return ["The", "cats" if plural else "cat", *PHRASES[phrase], "are" if plural else "is", "hungry"]
+
+
+def verb_index(phrase):
+    return SUBJECT + 1 + len(PHRASES[phrase])
+
+
+def sentence_inputs(phrase, plural):
+    """The sentence as inputs (T, 3), one row per word: [singular subject, plural subject, verb slot].
+
+    The input marks which noun is the subject and where the verb goes; learning
+    that is the hard part a trained network does, and not what this toy shows.
+    """
+    xs = np.zeros((len(sentence(phrase, plural)), 3))
+    xs[SUBJECT, 1 if plural else 0] = 1
+    xs[verb_index(phrase), 2] = 1
+    return xs
 
 
 def language_params():
@@ -41,8 +52,6 @@ def language_params():
     - candidate: tanh(+3) ≈ +1 for a singular subject, tanh(-3) ≈ -1 for a plural one;
     - output gate: σ(-4) ≈ 0.02 hides the cell, except at the verb slot, σ(4) ≈ 0.98:
       only there does h_t carry the number, and the verb is "is" if h_t > 0, "are" if h_t < 0.
-    The input marks which noun is the subject; learning that is the hard part a
-    trained network does, and is not what this toy shows.
     """
     row = lambda *w: np.array([w], dtype=float)  # noqa: E731 - one weight row, H = 1
     return {
@@ -53,9 +62,9 @@ def language_params():
     }
 
 
-def run(plural):
+def run(phrase, plural):
     """lstm_ref.lstm_forward over the sentence: {"c", "f", "i", "c_tilde", "o", "h"}, one float per word."""
-    out = lstm_ref.lstm_forward(sentence_inputs(plural), language_params())
+    out = lstm_ref.lstm_forward(sentence_inputs(phrase, plural), language_params())
     return {k: out[k][:, 0].tolist() for k in ("c", "f", "i", "c_tilde", "o", "h")}
 
 
@@ -67,21 +76,23 @@ def verb_for(h):
 class LanguageModel(anywidget.AnyWidget):
     """"The cat(s) that sat on the mat is/are hungry": the cell stores the subject's number.
 
-    Both sentences are run with lstm_ref.lstm_forward at construction; ``plural``
-    picks one (the view toggles it, with no kernel needed), ``step`` is the word
-    the view details (0-based). ``c``, ``o``, ``h`` and ``verb`` follow ``plural``.
+    Every sentence (5 phrase lengths × singular/plural) is run with
+    lstm_ref.lstm_forward at construction; ``phrase`` (0-4) and ``plural`` pick
+    one, and the view switches between them with no kernel needed. ``step`` is
+    the word the view details (0-based). ``words``, ``c``, ``f``, ``i``, ``o``,
+    ``h``, ``verb_index`` and ``verb`` describe the chosen sentence.
     """
 
     _esm = esm("language_model.js")
     _css = css("language_model.css")
 
     plural = t.Bool(False).tag(sync=True)
-    step = t.Int(VERB).tag(sync=True)
-    words_singular = t.List(t.Unicode(), [w for w, _, _ in SENTENCE]).tag(sync=True)
-    words_plural = t.List(t.Unicode(), [w for _, w, _ in SENTENCE]).tag(sync=True)
-    subject_index = t.Int(SUBJECT).tag(sync=True)
-    verb_index = t.Int(VERB).tag(sync=True)
-    traces = t.Dict().tag(sync=True)  # {"singular": run(False), "plural": run(True)}
+    phrase = t.Int(1).tag(sync=True)
+    step = t.Int(0).tag(sync=True)
+    # Everything the view may show: [phrase]{"words", "verb_index", "singular": run, "plural": run}.
+    sentences = t.List(t.Dict()).tag(sync=True)
+    words = t.List(t.Unicode()).tag(sync=True)
+    verb_index = t.Int().tag(sync=True)
     c = t.List(t.Float()).tag(sync=True)
     f = t.List(t.Float()).tag(sync=True)
     i = t.List(t.Float()).tag(sync=True)
@@ -89,23 +100,42 @@ class LanguageModel(anywidget.AnyWidget):
     h = t.List(t.Float()).tag(sync=True)
     verb = t.Unicode().tag(sync=True)
 
-    def __init__(self, plural=False, step=VERB, **kwargs):
-        super().__init__(traces={"singular": run(False), "plural": run(True)}, **kwargs)
-        self.plural, self.step = plural, step
+    def __init__(self, plural=False, phrase=1, step=None, **kwargs):
+        sentences = [{"singular_words": sentence(k, False), "plural_words": sentence(k, True),
+                      "verb_index": verb_index(k), "singular": run(k, False), "plural": run(k, True)}
+                     for k in range(len(PHRASES))]
+        super().__init__(sentences=sentences, **kwargs)
+        self.phrase, self.plural = phrase, plural
+        self.step = verb_index(self.phrase) if step is None else step
         self._look_up()
+
+    @t.validate("phrase")
+    def _valid_phrase(self, proposal):
+        if not 0 <= proposal["value"] < len(PHRASES):
+            raise ValueError(f"LanguageModel: phrase must be in [0, {len(PHRASES) - 1}], got {proposal['value']}")
+        return proposal["value"]
 
     @t.validate("step")
     def _valid_step(self, proposal):
-        if not 0 <= proposal["value"] < len(SENTENCE):
-            raise ValueError(f"LanguageModel: step must be in [0, {len(SENTENCE) - 1}], got {proposal['value']}")
+        n = len(sentence(self.phrase, self.plural))
+        if not 0 <= proposal["value"] < n:
+            raise ValueError(f"LanguageModel: step must be in [0, {n - 1}] for this sentence, got {proposal['value']}")
         return proposal["value"]
 
-    @t.observe("plural")
-    def _on_plural(self, change):
+    @t.observe("plural", "phrase")
+    def _on_choice(self, change):
+        if change["name"] == "phrase":
+            self.step = verb_index(self.phrase)  # a new sentence: show its verb
         self._look_up()
 
     def _look_up(self):
-        trace = self.traces["plural" if self.plural else "singular"]
-        for k in ("c", "f", "i", "o", "h"):
-            setattr(self, k, trace[k])
-        self.verb = verb_for(trace["h"][VERB])
+        chosen = self.sentences[self.phrase]
+        trace = chosen["plural" if self.plural else "singular"]
+        with self.hold_trait_notifications():
+            for k in ("c", "f", "i", "o", "h"):
+                setattr(self, k, trace[k])
+            self.verb_index = chosen["verb_index"]
+            self.verb = verb_for(trace["h"][self.verb_index])
+            words = list(chosen["plural_words" if self.plural else "singular_words"])
+            words[self.verb_index] = self.verb  # the verb shown is the one the model picks
+            self.words = words

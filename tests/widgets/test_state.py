@@ -137,24 +137,29 @@ def test_gradient_reach_shows_the_rnn_gradient_vanishing_and_the_lstm_keeping_it
 
 # ------------------------------------------------------------------ LanguageModel
 
+@pytest.mark.parametrize("phrase", range(len(lm_mod.PHRASES)))
 @pytest.mark.parametrize("plural", [False, True])
-def test_language_model_state_is_lstm_forward(plural):
+def test_language_model_state_is_lstm_forward(phrase, plural):
     w = LanguageModel()
-    w.plural = plural
-    out = lstm_ref.lstm_forward(lm_mod.sentence_inputs(plural), lm_mod.language_params())
+    w.phrase, w.plural = phrase, plural
+    out = lstm_ref.lstm_forward(lm_mod.sentence_inputs(phrase, plural), lm_mod.language_params())
     for k in ("c", "f", "i", "o", "h"):
         np.testing.assert_allclose(getattr(w, k), out[k][:, 0], rtol=0, atol=1e-15)
-    assert w.verb == ("are" if plural else "is")
+    assert w.verb == ("are" if plural else "is") == w.words[w.verb_index]
+    assert w.words[1] == ("cats" if plural else "cat") and len(w.words) == len(out["h"])
+    assert w.step == w.verb_index  # a new sentence opens at its verb
 
 
 def test_language_model_output_gate_opens_only_at_the_verb():
-    w = LanguageModel()
+    w = LanguageModel(phrase=4)
     verb = w.verb_index
     assert w.o[verb] > 0.9
     assert all(o < 0.05 for k, o in enumerate(w.o) if k != verb)
     assert abs(w.h[verb]) > 0.5 and max(abs(h) for k, h in enumerate(w.h) if k != verb) < 0.05
 
 
-def test_language_model_step_is_checked():
+def test_language_model_choices_are_checked():
     with pytest.raises(ValueError, match="step must be in"):
         LanguageModel(step=42)
+    with pytest.raises(ValueError, match="phrase must be in"):
+        LanguageModel(phrase=7)
