@@ -13,7 +13,7 @@ so W_f, W_i, W_o are (H, 2H + D); C̃_t, C_t and h_t are as in the plain LSTM.
 Coupled forget and input gates: i_t = 1 - f_t, so
     C_t = f_t * C_{t-1} + (1 - f_t) * C̃_t     (no W_i, b_i).
 
-GRU (Cho et al., 2014, as written in the essay):
+GRU (Cho et al., 2014, as written in the essay, which leaves out the biases; we keep them):
     z_t = σ(W_z · [h_{t-1}, x_t] + b_z)               update gate
     r_t = σ(W_r · [h_{t-1}, x_t] + b_r)               reset gate
     h̃_t = tanh(W_h · [r_t * h_{t-1}, x_t] + b_h)      reset applied BEFORE the product
