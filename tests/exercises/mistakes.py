@@ -151,7 +151,7 @@ def _catalogue():
                     h[...] = rnn_cell(h, x, params["W"], params["b"])
                     hs.append(h.copy())
                 return {"h": np.stack(hs)}"""),
-        _m(a, "dtype_lost", "rnn_forward", "keep the inputs' dtype, float32 in, float32 out",
+        _m(a, "dtype_lost", "rnn_forward", "keep the inputs' dtype",
            correct_sources(a)["rnn_forward"].replace("dtype=xs.dtype", "dtype=float"), keeps_visible_point=True),
         _m(a, "state_not_carried", "rnn_forward", "started every step from h0", """
             def rnn_forward(xs, params, h0=None):
@@ -246,7 +246,7 @@ def _catalogue():
            start + "    hs, cs = [], []\n    for x in xs:\n        hs.append(h)\n        cs.append(c)\n"
                    "        h, c = lstm_cell(h, c, x, params)\n"
                    "    return {\"h\": np.stack(hs), \"c\": np.stack(cs)}"),
-        _m(a, "dtype_lost", "lstm_forward", "keep the inputs' dtype, float32 in, float32 out",
+        _m(a, "dtype_lost", "lstm_forward", "keep the inputs' dtype",
            correct_sources(a)["lstm_forward"].replace("dtype=xs.dtype", "dtype=float"), keeps_visible_point=True),
         _m(a, "no_state_key", "lstm_forward", "has no key 'c'",
            start + "    hs = []\n    for x in xs:\n        h, c = lstm_cell(h, c, x, params)\n        hs.append(h)\n"
