@@ -76,6 +76,19 @@ def check_gate_step(root):
 FOCUS_SLIDER = {"all": "f", "cell": "c_prev", "forget": "f", "input": "i", "update": "c_tilde", "output": "o"}
 
 
+def set_sliders_at_random(root, seed):
+    """Put every slider of a widget at a random point of its range, as a user would (input events)."""
+    root.locator("input[type=range]").evaluate_all("""(els, seed) => {
+        let s = seed;
+        const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+        for (const e of els) {
+            const steps = Math.round((e.max - e.min) / e.step);
+            e.value = Number(e.min) + Math.floor(rand() * (steps + 1)) * e.step;
+            e.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+    }""", seed)
+
+
 def exercise_gate_explorer(page, root, shoot):
     check_gate_step(root)
     focus = next(c[len("focus-"):] for c in root.get_attribute("class").split() if c.startswith("focus-"))
@@ -97,6 +110,14 @@ def exercise_gate_explorer(page, root, shoot):
     press(page, root, "z_f", "ArrowLeft", 15)
     check_gate_step(root)
     shoot("preactivation")
+    # The view's arithmetic over the whole slider ranges, in both modes, not only near the start.
+    for seed in range(1, 6):
+        set_sliders_at_random(root, seed)
+        check_gate_step(root)
+    root.locator("input[type=checkbox]").uncheck()
+    for seed in range(6, 11):
+        set_sliders_at_random(root, seed)
+        check_gate_step(root)
 
 
 def exercise_memory(page, root, shoot):
