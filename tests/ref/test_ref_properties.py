@@ -264,3 +264,15 @@ def test_a_float64_initial_state_promotes_a_float32_run(forward, init, states):
     assert out["h"].dtype == np.float64
     out32 = forward(xs, params, *[state.astype(np.float32)] * states)
     assert out32["h"].dtype == np.float32
+
+
+def test_fused_float32_path_agrees_with_float64_to_float32_precision():
+    """The fast path's float32 arithmetic (one tanh for all gates) loses nothing beyond float32 rounding."""
+    rng = np.random.default_rng(11)
+    params = random_params(lstm_ref.init_lstm(8, 16), rng, scale=1.0)
+    xs = rng.normal(size=(30, 4, 8))
+    out64 = lstm_ref.lstm_forward(xs, params)
+    out32 = lstm_ref.lstm_forward(xs.astype(np.float32), {k: v.astype(np.float32) for k, v in params.items()})
+    for key in ("h", "c", "f", "i", "c_tilde", "o"):
+        assert out32[key].dtype == np.float32
+        assert_close(out32[key], out64[key], 2e-5, name=key)
