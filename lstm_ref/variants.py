@@ -27,7 +27,7 @@ the flip of z is done by the conversion in `torch_bridge` (W_z → -W_z, b_z →
 import numpy as np
 
 from .core import (affine_backward, check_params, check_sequence, check_shape, check_step_inputs, hidden_size_of,
-                   initial_state, sigmoid, sigmoid_backward, tanh_backward, uniform_init)
+                   initial_state, sigmoid, tanh_backward, uniform_init)
 from .lstm import (candidate, candidate_backward, gate_backward, hidden_state, hidden_state_backward,
                    layer, layer_backward, update_cell, update_cell_backward)
 
