@@ -36,8 +36,9 @@ LINE_WIDTH = 2.2
 class _Painter:
     """Draws on one Axes, fading everything not in the highlighted set."""
 
-    def __init__(self, ax, origin=(0.0, 0.0), highlight=None):
+    def __init__(self, ax, origin=(0.0, 0.0), highlight=None, symbol_size=1.0):
         self.ax = ax
+        self.symbol_size = symbol_size  # scales the text inside boxes and circles
         self.ox, self.oy = origin
         self.highlight = None if highlight is None else set(highlight)
 
@@ -67,15 +68,16 @@ class _Painter:
         self.ax.add_patch(FancyBboxPatch(
             (x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.05,rounding_size=0.15",
             facecolor=color, edgecolor="black", lw=1.0, zorder=3))
-        self.ax.text(x, y, label, ha="center", va="center", color="white", fontsize=13,
-                     fontweight="bold", zorder=4)
+        self.ax.text(x, y, label, ha="center", va="center", color="white",
+                     fontsize=13 * self.symbol_size, fontweight="bold", zorder=4)
 
     def pointwise(self, xy, label, color, group=None, radius=0.38):
         color = self._color(color, group)
         x, y = self._p(*xy)
         self.ax.add_patch(Circle((x, y), radius, facecolor="white", edgecolor=color, lw=2.0, zorder=3))
         self.ax.text(x, y, label, ha="center", va="center", color=color,
-                     fontsize=13 if len(label) <= 2 else 9, fontweight="bold", zorder=4)
+                     fontsize=(13 if len(label) <= 2 else 9) * self.symbol_size,
+                     fontweight="bold", zorder=4)
 
     def label(self, xy, text, color, group=None, **kw):
         color = self._color(color, group)
@@ -112,13 +114,13 @@ LSTM_GROUPS = ("cell", "forget", "input", "update", "output", "bus")
 
 
 def draw_lstm_cell(ax=None, origin=(0.0, 0.0), highlight=None, peephole=False, coupled=False,
-                   labels=True, time="t"):
+                   labels=True, gate_labels=True, time="t", symbol_size=1.0):
     """Draw one LSTM module. ``highlight``: iterable of groups from LSTM_GROUPS to keep in
     colour (the rest is greyed), or None for everything in colour."""
     if ax is None:
         _, ax = _new_axes(7.5, 5.2)
         _finish(ax, (-2.2, 14.4), (-2.2, 10.2))
-    P = _Painter(ax, origin, highlight)
+    P = _Painter(ax, origin, highlight, symbol_size)
     c, h, x = COLORS["cell"], COLORS["hidden"], COLORS["input"]
     prev = {"t": "t-1", "t-1": "t-2", "t+1": "t"}.get(time, f"{time}-1")
     P.box((0, 0), (12, 8))
@@ -179,6 +181,7 @@ def draw_lstm_cell(ax=None, origin=(0.0, 0.0), highlight=None, peephole=False, c
         P.label((13.6, 0.45), f"$h_{{{time}}}$", h, "output", ha="right")
         P.label((11.2, 10.0), f"$h_{{{time}}}$", h, "output")
         P.label((1.2, -2.0), f"$x_{{{time}}}$", x, "bus")
+    if labels and gate_labels:
         P.label((2.55, 4.6), f"$f_{{{time}}}$", COLORS["forget"], "forget", ha="left", fontsize=13)
         if not coupled:
             P.label((4.45, 4.3), f"$i_{{{time}}}$", COLORS["input_gate"], "input", ha="left", fontsize=13)
@@ -197,12 +200,14 @@ def lstm_cell_figure(highlight=None, **kw):
 
 def lstm_chain_figure(n=3):
     """Repeating modules: ``n`` LSTM cells passing C and h to their successor."""
-    fig, ax = _new_axes(4.6 * n, 4.6)
+    fig, ax = _new_axes(4.3 * n, 4.3)
     for k in range(n):
         step = ["t-1", "t", "t+1", "t+2"][k] if n <= 4 else f"{k}"
-        draw_lstm_cell(ax, origin=(k * 15.2, 0), labels=(k == 1), time=step)
-        _Painter(ax, (k * 15.2, 0)).label((1.2, -2.0), f"$x_{{{step}}}$", COLORS["input"])
-        _Painter(ax, (k * 15.2, 0)).label((11.2, 10.0), f"$h_{{{step}}}$", COLORS["hidden"])
+        draw_lstm_cell(ax, origin=(k * 15.2, 0), labels=(k == 1), gate_labels=False, time=step,
+                       symbol_size=0.8)
+        if k != 1:  # the middle module labels itself
+            _Painter(ax, (k * 15.2, 0)).label((1.2, -2.0), f"$x_{{{step}}}$", COLORS["input"])
+            _Painter(ax, (k * 15.2, 0)).label((11.2, 10.0), f"$h_{{{step}}}$", COLORS["hidden"])
     _finish(ax, (-2.2, 15.2 * n - 1.0), (-2.6, 10.4))
     return fig
 
@@ -217,9 +222,9 @@ def draw_rnn_cell(ax, origin=(0.0, 0.0), time="t", labels=True):
     P.box((0, 0), (12, 8))
     P.line([(-1.6, 1), (5.0, 1)], h, arrow=False)
     P.line([(3.0, -1.6), (3.0, 1)], x, arrow=False)
-    P.line([(5.0, 1), (5.0, 3.5)], h)
-    P.layer((5.0, 4), "tanh", COLORS["rnn"], width=1.8, height=1.0)
-    P.line([(5.0, 4.5), (5.0, 6.0), (8.5, 6.0), (8.5, 1), (13.6, 1)], h)
+    P.line([(5.0, 1), (5.0, 3.2)], h)
+    P.layer((5.0, 4), "tanh", COLORS["rnn"], width=3.0, height=1.5)
+    P.line([(5.0, 4.8), (5.0, 6.0), (8.5, 6.0), (8.5, 1), (13.6, 1)], h)
     P.line([(8.5, 6.0), (8.5, 9.6)], h)
     if labels:
         P.label((3.0, -2.0), f"$x_{{{time}}}$", x)
@@ -256,7 +261,7 @@ def rnn_loop_and_chain_figure(n=4):
 
 def rnn_chain_figure(n=3):
     """Repeating modules of a plain RNN: one tanh layer each."""
-    fig, ax = _new_axes(4.6 * n, 4.6)
+    fig, ax = _new_axes(3.6 * n, 3.6)
     for k in range(n):
         draw_rnn_cell(ax, origin=(k * 15.2, 0), time=["t-1", "t", "t+1"][k])
     _finish(ax, (-2.2, 15.2 * n - 1.0), (-2.6, 10.4))
