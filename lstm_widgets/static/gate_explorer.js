@@ -45,7 +45,7 @@ function render({ model, el }) {
     if (model.get("preactivation")) for (const g of ["f", "i", "o"]) s[g] = s["z_" + g].map(sigmoid);
     s.c = s.c_prev.map((cp, k) => s.f[k] * cp + s.i[k] * s.c_tilde[k]);
     s.h = s.c.map((c, k) => s.o[k] * Math.tanh(c));
-    for (const [k, v] of Object.entries(s)) model.set(k, v);
+    model.set(s); // one set: one "change" event, one redraw
     model.save_changes();
   }
 
@@ -182,9 +182,9 @@ function render({ model, el }) {
   }
   buildSliders();
   draw();
-  const names = ["c_prev", "f", "i", "c_tilde", "o", "z_f", "z_i", "z_o", "c", "h", "preactivation"];
-  for (const name of names) model.on(`change:${name}`, draw);
-  return () => { for (const name of names) model.off(`change:${name}`, draw); };
+  // "change" fires once per set(), however many traits it changed (from a slider or from Python).
+  model.on("change", draw);
+  return () => model.off("change", draw);
 }
 
 export default { render };

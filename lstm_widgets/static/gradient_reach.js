@@ -12,11 +12,10 @@ function render({ model, el }) {
   const root = h("div", { class: "lstm-widget lstm-reach", data: { widget: "GradientReach" } });
 
   function choose(name, v) {
-    model.set(name, v);
-    const s = nearestIndex(sGrid, model.get("scale")), f = nearestIndex(fGrid, model.get("forget_bias"));
-    model.set("rnn", model.get("rnn_table").slice(s * steps, (s + 1) * steps));
-    const row = s * fGrid.length + f;
-    model.set("lstm", model.get("lstm_table").slice(row * steps, (row + 1) * steps));
+    const chosen = { scale: model.get("scale"), forget_bias: model.get("forget_bias"), [name]: v };
+    const s = nearestIndex(sGrid, chosen.scale), row = s * fGrid.length + nearestIndex(fGrid, chosen.forget_bias);
+    model.set({ ...chosen, rnn: model.get("rnn_table").slice(s * steps, (s + 1) * steps),
+                lstm: model.get("lstm_table").slice(row * steps, (row + 1) * steps) }); // one set: one redraw
     model.save_changes();
   }
   const sSlider = slider({
@@ -72,9 +71,8 @@ function render({ model, el }) {
     }
   }
   draw();
-  const names = ["scale", "forget_bias", "rnn", "lstm"];
-  for (const name of names) model.on(`change:${name}`, draw);
-  return () => { for (const name of names) model.off(`change:${name}`, draw); };
+  model.on("change", draw); // once per set(), from a slider or from Python
+  return () => model.off("change", draw);
 }
 
 export default { render };

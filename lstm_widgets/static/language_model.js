@@ -20,9 +20,9 @@ function render({ model, el }) {
     const verb = trace.h[s.verb_index] > 0 ? "is" : "are";
     const words = s[plural ? "plural_words" : "singular_words"].slice();
     words[s.verb_index] = verb;
-    model.set({ plural, phrase, step: step ?? s.verb_index, verb_index: s.verb_index, verb, words });
-    for (const k of ["c", "f", "i", "o", "h"]) model.set(k, trace[k]);
-    model.save_changes();
+    const gates = Object.fromEntries(["c", "f", "i", "o", "h"].map((k) => [k, trace[k]]));
+    model.set({ plural, phrase, step: step ?? s.verb_index, verb_index: s.verb_index, verb, words, ...gates });
+    model.save_changes(); // one set: one "change" event, one redraw
   }
 
   // ---- controls: subject radios, phrase length, word
@@ -41,26 +41,27 @@ function render({ model, el }) {
     value: model.get("phrase"), color: "var(--lstm-cell)", data: { q: "phrase" }, format: (v) => String(gap(v)),
     onInput: (v) => timed(root, () => choose(model.get("plural"), v, null)),
   });
-  const wordSlot = h("div", { class: "lstm-lm-word" });
-  let wordSlider = null;
+  let shownLength = 0; // words in the sentence on display
+  const wordSlider = slider({
+    id: `${id}-step`, label: "word", min: 1, max: 1, step: 1, value: 1,
+    color: "var(--lstm-hidden)", data: { q: "step" }, format: (v) => `${v} / ${shownLength}`,
+    onInput: (v) => timed(root, () => { model.set("step", v - 1); model.save_changes(); }),
+  });
+  const wordSlot = h("div", { class: "lstm-lm-word" }, wordSlider);
 
-  // ---- the sentence and its per-word numbers (rebuilt when the sentence length changes)
+  // ---- the sentence and its per-word numbers: one table per sentence length,
+  // built on first use and kept, so switching sentences only swaps tables.
   const tableWrap = h("div", { class: "lstm-table-wrap" });
   const detail = h("p", { class: "lstm-readout lstm-lm-detail" });
-  let built = -1, wordCells = [], bars = {}, table = null;
-  function build(n) {
-    wordSlider = slider({
-      id: `${id}-step`, label: "word", min: 1, max: n, step: 1, value: model.get("step") + 1,
-      color: "var(--lstm-hidden)", data: { q: "step" }, format: (v) => `${v} / ${n}`,
-      onInput: (v) => timed(root, () => { model.set("step", v - 1); model.save_changes(); }),
-    });
-    wordSlot.replaceChildren(wordSlider);
-    wordCells = [];
-    bars = {};
+  const tables = new Map();
+  let table = null, wordCells = [], bars = {};
+  function tableFor(n) {
+    if (tables.has(n)) return tables.get(n);
+    const cells = [], cellBars = {};
     const headRow = h("tr", {}, h("th", {}, ""));
     for (let k = 0; k < n; k++) {
       const th = h("th", { scope: "col", class: "word", data: { k } });
-      wordCells.push(th);
+      cells.push(th);
       headRow.append(th);
     }
     const body = h("tbody");
@@ -69,15 +70,22 @@ function render({ model, el }) {
       th.innerHTML = label;
       const tr = h("tr", { class: `row-${q}` }, th);
       for (let k = 0; k < n; k++) {
-        bars[`${q}:${k}`] = bar(lo, hi, `var(${color})`, { q, k });
-        tr.append(h("td", { data: { k } }, bars[`${q}:${k}`]));
+        cellBars[`${q}:${k}`] = bar(lo, hi, `var(${color})`, { q, k });
+        tr.append(h("td", { data: { k } }, cellBars[`${q}:${k}`]));
       }
       body.append(tr);
     }
-    table = h("table", { class: "lstm-lm-table" }, h("thead", {}, headRow), body);
-    table.style.minWidth = `${6.5 + 4.6 * n}em`;
+    const node = h("table", { class: "lstm-lm-table" }, h("thead", {}, headRow), body);
+    node.style.minWidth = `${6.5 + 4.6 * n}em`;
+    tables.set(n, { node, cells, cellBars });
+    return tables.get(n);
+  }
+  function show(n) {
+    const t = tableFor(n);
+    table = t.node; wordCells = t.cells; bars = t.cellBars;
     tableWrap.replaceChildren(table);
-    built = n;
+    wordSlider.input.max = n;
+    shownLength = n;
   }
 
   const help = h("p", { class: "lstm-help" });
@@ -92,7 +100,7 @@ function render({ model, el }) {
   function draw() {
     const plural = model.get("plural"), step = model.get("step"), verbAt = model.get("verb_index");
     const words = model.get("words"), verb = model.get("verb");
-    if (words.length !== built) build(words.length);
+    if (words.length !== shownLength) show(words.length);
     radios.plural.checked = plural;
     radios.singular.checked = !plural;
     phraseSlider.setValue(model.get("phrase"));
@@ -123,9 +131,8 @@ function render({ model, el }) {
         : "The number is stored in the cell, but the output gate hides it.");
   }
   draw();
-  const names = ["plural", "phrase", "step", "words", "c", "f", "i", "o", "h", "verb", "verb_index"];
-  for (const name of names) model.on(`change:${name}`, draw);
-  return () => { for (const name of names) model.off(`change:${name}`, draw); };
+  model.on("change", draw); // once per set(), from a slider or from Python
+  return () => model.off("change", draw);
 }
 
 export default { render };

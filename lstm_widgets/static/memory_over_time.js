@@ -8,14 +8,11 @@ function render({ model, el }) {
   const steps = model.get("inputs").length, fact = model.get("fact_step");
   const root = h("div", { class: "lstm-widget lstm-memory", data: { widget: "MemoryOverTime" } });
 
-  const row = () => nearestIndex(fGrid, model.get("forget_bias")) * iGrid.length
-    + nearestIndex(iGrid, model.get("input_bias"));
   function choose(name, v) { // a slider moved: look the trace up, hand it to the model
-    model.set(name, v);
-    const r = row();
-    model.set("c", model.get("c_table").slice(r * steps, (r + 1) * steps));
-    model.set("f", model.get("f_table")[r]);
-    model.set("i", model.get("i_table")[r]);
+    const biases = { forget_bias: model.get("forget_bias"), input_bias: model.get("input_bias"), [name]: v };
+    const r = nearestIndex(fGrid, biases.forget_bias) * iGrid.length + nearestIndex(iGrid, biases.input_bias);
+    model.set({ ...biases, c: model.get("c_table").slice(r * steps, (r + 1) * steps),
+                f: model.get("f_table")[r], i: model.get("i_table")[r] }); // one set: one redraw
     model.save_changes();
   }
   const fSlider = slider({
@@ -70,9 +67,8 @@ function render({ model, el }) {
     for (const d of AFTER) cells[`after-${d}`].textContent = fmt(c[fact + d]);
   }
   draw();
-  const names = ["forget_bias", "input_bias", "c", "f", "i"];
-  for (const name of names) model.on(`change:${name}`, draw);
-  return () => { for (const name of names) model.off(`change:${name}`, draw); };
+  model.on("change", draw); // once per set(), from a slider or from Python
+  return () => model.off("change", draw);
 }
 
 export default { render };
