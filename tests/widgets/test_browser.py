@@ -189,6 +189,15 @@ def exercise_language_model(page, root, shoot):
     check(plural=True)
 
 
+def assert_every_control_is_labelled(root):
+    """Each slider, checkbox and radio has a visible <label for=...> (range inputs are keyboard-operable)."""
+    unlabelled = root.locator("input").evaluate_all("""els => els.filter(e => {
+        const label = e.id && document.querySelector(`label[for="${e.id}"]`);
+        return !label || label.getBoundingClientRect().width === 0 || !label.textContent.trim();
+    }).map(e => e.outerHTML)""")
+    assert unlabelled == []
+
+
 EXERCISE = {
     "GateExplorer": exercise_gate_explorer,
     "MemoryOverTime": exercise_memory,
@@ -216,6 +225,7 @@ def test_widgets_respond_offline_with_lstm_refs_numbers(page, base_url, screensh
             root.screenshot(path=str(shots / f"{chapter}-{k + 1}-{kind}-{label}.png"))
 
         shoot("before")
+        assert_every_control_is_labelled(root)
         EXERCISE[kind](page, root, shoot)
 
     timings = page.evaluate("window.__lstmWidgetTimings || []")
