@@ -11,6 +11,19 @@ operations, or looks up tables computed here with lstm_ref over its sliders' gri
 - LanguageModel   a toy sentence whose cell remembers the subject's number.
 
 PALETTE holds the colours every widget uses, one per quantity.
+
+In Jupyter, make a widget the last expression of a cell: ``GateExplorer()``.
+Python holds the state as traits and is the source of truth there: a change
+from a slider or from Python (``w.f = [0.2, 0.5, 0.9]``) recomputes the derived
+traits with lstm_ref.
+
+On the static site, myst-nb embeds each widget's state (its ES module included)
+in the page, and the widget manager renders it with no kernel. Everything is
+served by the site itself (tools/vendor_assets.py): require.js, the
+@jupyter-widgets/html-manager bundle and its fonts, anywidget's front end, and
+tools/site/widgets-setup.js, which maps those module names to the local files
+(_config.yml: nb_ipywidgets_js). `make book` re-executes the widget pages when
+this package changes (tools/refresh_widget_pages.py).
 """
 from ._assets import PALETTE
 from .gate_explorer import GateExplorer
