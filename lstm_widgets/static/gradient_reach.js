@@ -52,7 +52,7 @@ function render({ model, el }) {
     h("span", {}, h("span", { class: "lstm-swatch", style: { background: "var(--lstm-lstm)" } }), "LSTM"));
   const help = h("p", { class: "lstm-help" });
   help.innerHTML = `A loss at the last step, back-propagated through time into both networks (8 units, the same inputs). ` +
-    `The curves show how much gradient reaches each earlier input: on a log scale, a straight falling line is a gradient that shrinks by the same factor at every step. ` +
+    `The curves show how much gradient reaches each earlier input: on a log scale, a straight line is a gradient that shrinks by the same factor at every step back from the loss. ` +
     `Raise the LSTM's forget bias (f<sub>t</sub> near 1) and the gradient reaches much further back; no setting of the RNN's weight scale does the same.`;
   root.append(h("h4", {}, "Gradient reach: RNN against LSTM"), help,
     h("div", { class: "lstm-reach-sliders" }, sSlider, fSlider), plot.node, legend, table);
