@@ -419,10 +419,13 @@ def _learner_line(exc):
     return ""
 
 
-def _crash(fn_name, exc, label, vectors_ok):
+def _crash(fn_name, exc, label, only_batches_fail):
     message = f"{fn_name} raised {type(exc).__name__}: {exc} on {label}{_learner_line(exc)}."
     text = str(exc)
-    if vectors_ok and "batch" in label:
+    if "without an initial state" in label:
+        return (f"{message}\nWith h0=None (and c0=None) the states start at zero: make them with "
+                f"`np.zeros(shape, dtype=xs.dtype)`, shape = xs.shape[1:-1] + (H,) ({CHAPTER[fn_name]})")
+    if only_batches_fail:
         return f"{message}\n{_BATCH_HINT} ({CHAPTER[fn_name]})"
     if "matmul" in text or "not aligned" in text:
         hint = _MATMUL_HINT
@@ -592,8 +595,10 @@ def diagnose(fn_name, fn):
             return _not_written(fn_name, exc)
     for k, (out, exc, _) in enumerate(runs):
         if exc is not None:
-            vectors_ok = all(e is None for (_, e, _), lab in zip(runs, case_labels) if "batch" not in lab)
-            return _crash(fn_name, exc, case_labels[k], vectors_ok)
+            batch = ["batch" in lab for lab in case_labels]
+            only_batches_fail = any(batch) and not all(batch) and all(
+                (e is None) != is_batch for (_, e, _), is_batch in zip(runs, batch))
+            return _crash(fn_name, exc, case_labels[k], only_batches_fail)
 
     # 3. structure and shape.
     outputs = []

@@ -106,3 +106,15 @@ def test_a_function_that_calls_lstm_ref_is_told_it_earns_nothing():
     for fn in (reference, through_module, through_alias):
         problem = diagnose("forget_gate", fn)
         assert problem and "calls lstm_ref" in problem
+
+
+def test_a_missing_zero_state_is_named():
+    def rnn_forward(xs, params, h0=None):
+        h, hs = h0, []
+        for x in xs:
+            h = np.tanh(np.concatenate([h, x], axis=-1) @ params["W"].T + params["b"])
+            hs.append(h)
+        return {"h": np.stack(hs)}
+
+    problem = diagnose("rnn_forward", rnn_forward)
+    assert "without an initial state" in problem and "np.zeros(shape, dtype=xs.dtype)" in problem, problem
