@@ -410,7 +410,7 @@ def _not_written(fn_name, exc):
 
 
 def _learner_line(exc):
-    """' (line 3 of your code: `return W @ hx`)' for the last frame outside numpy and this package, or ''."""
+    """' (in forget_gate, line 3: `return W @ hx`)' for the last frame outside numpy and this package, or ''."""
     for frame in reversed(_frames(exc)):
         if "lstm_checks" in frame.filename or "site-packages" in frame.filename or "/numpy/" in frame.filename:
             continue
