@@ -312,23 +312,59 @@ def print_summary(report: dict) -> None:
                 print(f"  {student} / {assignment}: " + "; ".join(notes))
 
 
-def _feedback_one(config_dict, student, assignment):
-    config = Config(config_dict)
-    cd = CourseDirectory(config=config)
-    cd.student_id, cd.assignment_id = student, assignment
-    converter = GenerateFeedback(coursedir=cd, config=config)
-    converter.force = True
-    converter.start()
-    return True
+class _Feedback(GenerateFeedback):
+    """GenerateFeedback that keeps one HTML exporter per process: compiling its templates is most of the cost."""
+
+    _exporter = None
+
+    def start(self):
+        from nbconvert.writers import FilesWriter
+        self.init_notebooks()
+        self.writer = FilesWriter(parent=self, config=self.config)
+        if _Feedback._exporter is None:
+            exporter = self.exporter_class(parent=self, config=self.config)
+            for pp in self.preprocessors:
+                exporter.register_preprocessor(pp)
+            _Feedback._exporter = exporter
+        self.exporter = _Feedback._exporter
+        currdir = os.getcwd()
+        os.chdir(self.coursedir.root)
+        try:
+            self.convert_notebooks()
+        finally:
+            os.chdir(currdir)
+
+
+def _feedback_many(config, pairs):
+    failed = {}
+    for student, assignment in pairs:
+        cd = CourseDirectory(config=config)
+        cd.student_id, cd.assignment_id = student, assignment
+        converter = _Feedback(coursedir=cd, config=config)
+        converter.force = True
+        try:
+            converter.start()
+        except Exception as exc:  # one bad notebook must not stop the others' feedback
+            failed[(student, assignment)] = f"{type(exc).__name__}: {exc}"
+    return failed
 
 
 def feedback(config: Config, jobs: int | None = None) -> dict:
     autograded = course_dir_of(config) / "autograded"
     pairs = sorted((s.name, a.name) for s in autograded.iterdir() if s.is_dir()
                    for a in s.iterdir() if a.is_dir()) if autograded.is_dir() else []
-    tasks = [((s, a), _feedback_one, (dict(config), s, a), None) for s, a in pairs]
-    outcomes = run_parallel(tasks, jobs or os.cpu_count() or 1, deadline_seconds=300)
-    failed = {k: v["error"] for k, v in outcomes.items() if not v.get("ok")}
+    jobs = jobs or os.cpu_count() or 1
+    chunks = [pairs[i::jobs] for i in range(jobs) if pairs[i::jobs]]
+    logs = course_dir_of(config) / ".logs"
+    logs.mkdir(exist_ok=True)
+    tasks = [(i, _feedback_many, (config, chunk), logs / f"feedback-{i}.log") for i, chunk in enumerate(chunks)]
+    outcomes = run_parallel(tasks, jobs, deadline_seconds=60 + 10 * len(pairs))
+    failed = {}
+    for i, outcome in outcomes.items():
+        if outcome.get("ok"):
+            failed.update(outcome["result"])
+        else:
+            failed.update({pair: outcome.get("error") for pair in chunks[i]})
     for (s, a), error in sorted(failed.items()):
         print(f"  feedback for {s} / {a} failed: {error}")
     print(f"feedback written for {len(pairs) - len(failed)} of {len(pairs)} submissions")

@@ -256,8 +256,9 @@ class Verdict(NbGraderPreprocessor):
         if kind == "hidden":  # nothing from the learner's kernel, nothing about the hidden cases
             if passed:
                 return [new_output("stream", name="stdout", text=message + "\n")]
-            return [new_output("error", ename="HiddenTestsFailed", evalue=message,
-                               traceback=[f"HiddenTestsFailed: {message}"])]
+            text = f"The hidden tests (fresh inputs, both dtypes) failed: {message}"
+            return [new_output("error", ename="HiddenTestsFailed", evalue=text,
+                               traceback=[f"HiddenTestsFailed: {text}"])]
         kept = []
         printed = 0
         for out in outputs:

@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 import lstm_ref  # noqa: E402
 from lstm_checks import cases  # noqa: E402
-from tests.exercises.mistakes import (ASSIGNMENTS, POINTS_PER_FUNCTION, correct_sources, fill,  # noqa: E402
-                                      mistakes_for, release_path)
+from tests.exercises.mistakes import (ASSIGNMENTS, CATALOGUE, POINTS_PER_FUNCTION, correct_sources,  # noqa: E402
+                                      fill, mistakes_for, release_path)
 
 # A token the hostile students print when an attack step worked; it must never appear in their outputs.
 BREACH = "BREACH-ACHIEVED"
@@ -112,11 +112,28 @@ def honest_students():
         callers = _callers(assignment, first)
         add("hardcoded", hard, full - (POINTS_PER_FUNCTION - 1) - callers * POINTS_PER_FUNCTION,
             ["hidden tests"])
-        for mistake in mistakes_for(assignment):
+        for mistake in chosen_mistakes(assignment, at_least=10 - 6):
             sources = dict(right)
             sources[mistake.function] = mistake.source
             add(f"m-{mistake.function}-{mistake.name}", sources, mistake.score(), [mistake.diagnosis])
     return students
+
+
+def chosen_mistakes(assignment, at_least):
+    """One instance of each catalogue mistake that applies to the assignment (the exercises' own tests try every
+    instance), then other mistakes until there are `at_least` of them."""
+    chosen, names = [], set()
+    everything = mistakes_for(assignment)
+    for mistake in everything:
+        if mistake.name in CATALOGUE and mistake.name not in names:
+            chosen.append(mistake)
+            names.add(mistake.name)
+    for mistake in everything:
+        if len(chosen) >= at_least:
+            break
+        if mistake not in chosen and mistake.name not in CATALOGUE:
+            chosen.append(mistake)
+    return chosen
 
 
 def _callers(assignment, fn):
@@ -179,20 +196,17 @@ def hostile_students(course: Path, repo: Path):
                 c.source = "pass"
     add(1, "relabelled-tests", _rt_notebook({}, relabel), 0)
 
-    # 2. Patches what tests use (numpy, builtins, the checks, lstm_ref in sys.modules), with a wrong answer.
+    # 2. Patches what tests use (numpy, builtins, the checks, the report), with a wrong answer; and patches
+    #    lstm_ref itself (its function, its module in sys.modules) to agree with the wrong answer.
     patch = (
-        "import builtins, sys, types, numpy as np, numpy.testing\n"
+        "import builtins, numpy as np, numpy.testing\n"
         "np.allclose = lambda *a, **k: True\n"
         "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), bool)\n"
         "np.testing.assert_allclose = lambda *a, **k: None\n"
         "np.array_equal = lambda *a, **k: True\n"
         "builtins.abs = lambda v: 0\n"
-        "builtins.isinstance = lambda *a: True\n"
         "class _Never(Exception):\n    pass\n"
         "builtins.AssertionError = _Never\n"
-        "fake = types.ModuleType('lstm_ref')\n"
-        "fake.forget_gate = lambda *a, **k: 0\n"
-        "sys.modules['lstm_ref'] = fake\n"
         "import lstm_checks, lstm_checks.checks, lstm_checks.report as R\n"
         "lstm_checks.check_forget_gate = lambda f: print('✓ forget_gate passes the checks')\n"
         "lstm_checks.checks.check_forget_gate = lstm_checks.check_forget_gate\n"
@@ -203,9 +217,23 @@ def hostile_students(course: Path, repo: Path):
         "        r['mutated'] = False\n"
         "    return payload\n"
         "R.run_cases = _forged\n"
+        "builtins.isinstance = lambda *a: True\n"
         + WRONG_FORGET
     )
-    add(2, "patches-everything", _rt_notebook({**right, "forget_gate": patch}), 3, ["forget_gate is wrong"])
+    add(2, "patches-numpy-builtins-checks", _rt_notebook({**right, "forget_gate": patch}), 3)
+    patch_ref = (
+        "import sys, types\n"
+        "fake = types.ModuleType('lstm_ref')\n"
+        "sys.modules['lstm_ref'] = fake\n"
+        + WRONG_FORGET +
+        "fake.forget_gate = forget_gate\n"
+        "try:\n"
+        "    import lstm_ref as real\n"
+        "    real.forget_gate = forget_gate\n"
+        "except ImportError:\n"
+        "    pass\n"
+    )
+    add(2, "patches-lstm_ref", _rt_notebook({**right, "forget_gate": patch_ref}), 3, ["lstm_ref"])
 
     # 3. Delegation to the reference, five ways: forget_gate earns nothing, sigmoid keeps its 3 points.
     delegations = {
