@@ -17,6 +17,10 @@ function fmt(x, digits = 3) {
 /** document.createElement with attributes, dataset entries and children. */
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
+  // JupyterLab matches its keyboard shortcuts against the focused element (in
+  // command mode, ArrowLeft on any focused element moves the cursor): this
+  // attribute turns them off for our controls, so arrow keys move a slider.
+  if (tag === "input") node.dataset.lmSuppressShortcuts = "true";
   for (const [key, value] of Object.entries(attrs)) {
     if (key === "class") node.className = value;
     else if (key === "data") Object.assign(node.dataset, value);
