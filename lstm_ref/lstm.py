@@ -190,30 +190,32 @@ def init_lstm(input_size, hidden_size, seed=0, forget_bias=1.0, dtype=np.float64
 # ------------------------------------------------------- a whole sequence, batched for speed
 #
 # The same equations as above, arranged for speed:
-# - the four gates' weights are stacked into one (4H, H + D) matrix (rows f, i,
-#   o, C̃: the three sigmoids together, then the tanh), split into its h columns
-#   W_h (4H, H) and x columns W_x (4H, D);
-# - the input part W_x·x_t + b of every step is computed before the loop, in
-#   one (batched) matrix product;
-# - each step's recurrent part W_h·h_{t-1} is ONE product for all four gates;
-# - inside, states are stored hidden-major, (H, B) per step, and gates (4H, B),
-#   so each gate is a contiguous block of rows: numpy's pointwise operations
-#   run several times faster on contiguous blocks than on strided slices. The
-#   returned arrays are (T, B, H) views of them (np.transpose, no copy);
+# - the four gates' weights and biases are stacked into ONE matrix
+#   W = [W_f; W_i; W_o; W_C | b], shaped (4H, H + D + 1): rows f, i, o (the
+#   three sigmoids together), then C̃ (tanh); the bias is its last column,
+#   which meets a constant 1. So each step's pre-activations for all four gates,
+#   W · [h_{t-1}, x_t] + b, are exactly ONE matrix product W · [h_{t-1}, x_t, 1];
+# - the vectors [h_{t-1}, x_t, 1] of every step live in one buffer `hx`, with x
+#   and the 1s filled in before the loop; each step writes its h_t straight
+#   into the next step's slot;
+# - inside, everything is stored hidden-major: (H, B) per step for states and
+#   (4H, B) for gates, so each gate is a contiguous block of rows (numpy's
+#   pointwise operations run several times faster on contiguous blocks than on
+#   strided slices). The returned arrays are (T, B, H) views of them (no copy);
 # - every buffer is allocated once, and the loop writes into it with out=.
 
 FUSED_ORDER = ("f", "i", "o", "C")
 
 
-def stack_gates(params, hidden):
-    """The four gates stacked in FUSED_ORDER: (W_h (4H, H), W_x (4H, D), b (4H,))."""
-    W = np.concatenate([params["W_" + g] for g in FUSED_ORDER])     # (4H, H + D)
+def stack_gates(params, dtype):
+    """W = [W_f; W_i; W_o; W_C | b], the four gates and their biases in one (4H, H + D + 1) matrix."""
+    W = np.concatenate([params["W_" + g] for g in FUSED_ORDER])        # (4H, H + D)
     b = np.concatenate([params["b_" + g] for g in FUSED_ORDER])
-    return np.ascontiguousarray(W[:, :hidden]), np.ascontiguousarray(W[:, hidden:]), b
+    return np.concatenate([W, b[:, None]], axis=1).astype(dtype)
 
 
 def hidden_major(a, T, B, H):
-    """(T, [B,] H) → (T, H, B) view, the loop's layout (a view when `a` came from lstm_forward)."""
+    """(T, [B,] H) → (T, H, B), the loop's layout (a view when `a` came from lstm_forward)."""
     return a.reshape(T, B, H).transpose(0, 2, 1)
 
 
@@ -223,35 +225,37 @@ def lstm_forward(xs, params, h0=None, c0=None):
     Returns a dict of arrays, each (T, B, H) (or (T, H)), step t holding:
       "h", "c"          h_t and C_t, the states after step t;
       "f", "i", "c_tilde", "o"   the gate activations at step t;
-    plus what `lstm_backward` needs to go back: "xs", "h0", "c0", and "gates",
-    the four activations stacked hidden-major as (T, 4H, B), rows f, i, o, C̃.
+    plus what `lstm_backward` needs to go back: "xs", "h0", "c0", "gates" (the
+    four activations stacked hidden-major, (T, 4H, B), rows f, i, o, C̃) and
+    "hx" (every step's [h_{t-1}, x_t, 1], hidden-major, (T + 1, H + D + 1, B)).
     """
     xs = check_sequence("lstm_forward", xs)
     H = hidden_size_of("lstm_forward", params, "W_f")
-    T, inputs = xs.shape[0], xs.shape[-1]
-    p = check_params("lstm_forward", params, lstm_shapes(H, inputs))
+    T, D = xs.shape[0], xs.shape[-1]
+    p = check_params("lstm_forward", params, lstm_shapes(H, D))
     batch_shape = xs.shape[1:-1]
     dtype = np.result_type(xs, *p.values())
     h0 = initial_state("lstm_forward", "h0", h0, batch_shape, H, dtype)
     c0 = initial_state("lstm_forward", "c0", c0, batch_shape, H, dtype)
     dtype = np.result_type(dtype, h0, c0)       # numpy's promotion rules, as the teaching functions
-    X = xs.reshape(T, -1, inputs)               # a single example is a batch of one
+    X = xs.reshape(T, -1, D)                    # a single example is a batch of one
     B = X.shape[1]
-    W_h, W_x, b = (a.astype(dtype) for a in stack_gates(p, H))
+    W = stack_gates(p, dtype)
     # σ(a) = (1 + tanh(a/2)) / 2 is the same function; halving the sigmoid gates'
     # rows (exact in floating point) lets ONE tanh call serve all four gates.
-    for a in (W_h, W_x, b):
-        a[:3 * H] *= 0.5
-    # every step's input part at once: G[t] = W_x·x_t + b, shape (4H, B)
-    G = np.matmul(W_x, X.transpose(0, 2, 1).astype(dtype, copy=False))
-    G += b[:, None]
-    Hs, Cs = np.empty((T, H, B), dtype), np.empty((T, H, B), dtype)
-    recurrent, i_c_tilde = np.empty((4 * H, B), dtype), np.empty((H, B), dtype)   # reused every step
-    h, c = h0.reshape(B, H).T, c0.reshape(B, H).T
+    W[:3 * H] *= 0.5
+    hx = np.empty((T + 1, H + D + 1, B), dtype)     # hx[t] = [h_{t-1}, x_t, 1]
+    hx[0, :H] = h0.reshape(B, H).T
+    hx[:T, H:H + D] = X.transpose(0, 2, 1)
+    hx[T, H:H + D] = 0                              # no step T + 1: its x is never used
+    hx[:, H + D] = 1
+    G = np.empty((T, 4 * H, B), dtype)
+    Cs = np.empty((T, H, B), dtype)
+    i_c_tilde = np.empty((H, B), dtype)             # reused every step
+    c = c0.reshape(B, H).T
     for t in range(T):
         g = G[t]
-        np.matmul(W_h, h, out=recurrent)                # W_h·h_{t-1} for all four gates
-        g += recurrent
+        np.matmul(W, hx[t], out=g)                      # W·[h_{t-1}, x_t] + b for all four gates
         np.tanh(g, out=g)                               # C̃ = tanh(...), and for f, i, o:
         sigmoid_gates = g[:3 * H]
         sigmoid_gates *= 0.5                            # σ(...) = (1 + tanh(.../2)) / 2
@@ -260,17 +264,18 @@ def lstm_forward(xs, params, h0=None, c0=None):
         np.multiply(f, c, out=Cs[t])                    # C_t = f * C_{t-1} + i * C̃
         np.multiply(i, c_tilde, out=i_c_tilde)
         Cs[t] += i_c_tilde
-        np.tanh(Cs[t], out=Hs[t])                       # h_t = o * tanh(C_t)
-        Hs[t] *= o
-        h, c = Hs[t], Cs[t]
+        h = hx[t + 1, :H]                               # h_t goes straight into the next step's input
+        np.tanh(Cs[t], out=h)                           # h_t = o * tanh(C_t)
+        h *= o
+        c = Cs[t]
 
     def batch_major(a):                                 # (T, H, B) → (T, [B,] H), a view
         return a.transpose(0, 2, 1).reshape((T,) + batch_shape + (a.shape[1],))
 
-    out = {"h": batch_major(Hs), "c": batch_major(Cs)}
+    out = {"h": batch_major(hx[1:, :H]), "c": batch_major(Cs)}
     for k, gate in enumerate(FUSED_ORDER):
         out[{"C": "c_tilde"}.get(gate, gate)] = batch_major(G[:, k * H:(k + 1) * H])
-    out.update(xs=xs, h0=h0, c0=c0, gates=G)
+    out.update(xs=xs, h0=h0, c0=c0, gates=G, hx=hx)
     return out
 
 
@@ -285,15 +290,15 @@ def lstm_backward(dh, out, params, dc=None):
     Same layout and tricks as `lstm_forward`; `lstm_cell_backward` is the readable version.
     """
     fn = "lstm_backward"
-    xs, h0, c0, G = out["xs"], out["h0"], out["c0"], out["gates"]
+    xs, h0, c0, G, hx = out["xs"], out["h0"], out["c0"], out["gates"], out["hx"]
     dh = check_shape(fn, "dh", dh, out["h"].shape, "the shape of out['h']")
-    T, inputs, H = xs.shape[0], xs.shape[-1], out["h"].shape[-1]
-    p = check_params(fn, params, lstm_shapes(H, inputs))
+    T, D, H = xs.shape[0], xs.shape[-1], out["h"].shape[-1]
+    p = check_params(fn, params, lstm_shapes(H, D))
     dtype, B = G.dtype, G.shape[2]
-    W_h, W_x, _ = (a.astype(dtype, copy=False) for a in stack_gates(p, H))
-    W_h_T = np.ascontiguousarray(W_h.T)
-    Hs, Cs = hidden_major(out["h"], T, B, H), hidden_major(out["c"], T, B, H)
-    h0_, c0_ = h0.reshape(B, H).T.astype(dtype), c0.reshape(B, H).T.astype(dtype)
+    W = stack_gates(p, dtype)
+    W_h_T = np.ascontiguousarray(W[:, :H].T)                 # (H, 4H)
+    Cs = hidden_major(out["c"], T, B, H)
+    c0_ = c0.reshape(B, H).T.astype(dtype)
     dH = np.ascontiguousarray(hidden_major(dh, T, B, H), dtype=dtype)
     # every step's pointwise factors at once: σ' = g(1 - g), tanh' = 1 - C̃², and ∂h/∂C = o(1 - tanh²C)
     slope = np.empty_like(G)
@@ -320,17 +325,14 @@ def lstm_backward(dh, out, params, dc=None):
         dz *= slope[t]                                   # through σ and tanh
         dc_t *= g[:H]                                    # dC_{t-1} = dC · f
         np.matmul(W_h_T, dz, out=dh_next)                # dh_{t-1}: one product for all four gates
-    # the weights' gradients, summed over steps and examples, each in one product:
-    # put every step's (4H, B) block side by side, (4H, T·B), and pair it with h_{t-1} and x_t
+    # The weights' and biases' gradients, summed over steps and examples, in ONE
+    # product: Σ_t dz_t · [h_{t-1}, x_t, 1]ᵀ, with every step's block side by side.
     dZ_all = dZ.transpose(1, 0, 2).reshape(4 * H, T * B)
-    H_prev = np.concatenate([h0_[None], Hs[:-1]])               # (T, H, B)
-    dW_h = dZ_all @ H_prev.transpose(0, 2, 1).reshape(T * B, H)  # Σ_t dz_t · h_{t-1}ᵀ
-    dW_x = dZ_all @ xs.reshape(T * B, inputs)                   # Σ_t dz_t · x_tᵀ
-    db = dZ_all.sum(axis=1)
-    dX = np.matmul(dZ.transpose(0, 2, 1), W_x)                  # (T, B, D)
+    dW = dZ_all @ hx[:T].transpose(0, 2, 1).reshape(T * B, H + D + 1)
+    dX = np.matmul(dZ.transpose(0, 2, 1), W[:, H:H + D])       # (T, B, D)
     grads = {"xs": dX.reshape(xs.shape), "h0": dh_next.T.reshape(h0.shape), "c0": dc_t.T.reshape(c0.shape)}
     for k, gate in enumerate(FUSED_ORDER):
         rows = slice(k * H, (k + 1) * H)
-        grads["W_" + gate] = np.concatenate([dW_h[rows], dW_x[rows]], axis=1)
-        grads["b_" + gate] = db[rows]
+        grads["W_" + gate] = dW[rows, :H + D]
+        grads["b_" + gate] = dW[rows, H + D]
     return grads
