@@ -17,7 +17,7 @@ const Z_RANGE = { min: -6, max: 6, step: 0.1 };
 const C0 = "C<sub>t−1</sub>", C1 = "C<sub>t</sub>";
 const HELP = {
   all: `Move any slider. The table follows one step of the cell, left to right: the old memory ${C0} is scaled by the forget gate, the input gate's share of the candidate is added, and the output gate decides how much of tanh(${C1}) leaves as h<sub>t</sub>.`,
-  cell: `The cell state is a conveyor belt: it changes only by a multiplication (× f) and an addition (+ i·C̃). Set f = 1 and i = 0: ${C1} equals ${C0} exactly.`,
+  cell: `The cell state runs straight through the step: it changes only by a multiplication (× f) and an addition (+ i·C̃). Set f = 1 and i = 0: ${C1} equals ${C0} exactly.`,
   forget: `Move the forget gate f<sub>t</sub>: near 1 keeps that component of ${C0}, near 0 erases it.`,
   input: `Move the input gate i<sub>t</sub> and the candidate C̃<sub>t</sub>: the gate decides how much of each candidate value is written into the cell.`,
   update: `${C1} = f<sub>t</sub>·${C0} + i<sub>t</sub>·C̃<sub>t</sub>: each component's old value shrinks by f and grows by i·C̃.`,
