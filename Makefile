@@ -45,7 +45,6 @@ assets: $(STAMP) $(NODE_STAMP)
 
 # Warnings are errors: a broken link or a failing notebook fails the build.
 book: assets
-	$(PY) tools/refresh_widget_pages.py
 	$(PY) tools/refresh_book_pages.py
 	jupyter-book build . --path-output . -n -W --keep-going
 

@@ -3,10 +3,11 @@
 jupyter-book's execution cache keys on a page's code cells only, so after an edit
 to lstm_ref (the numbers and plots) or to the book's own helper modules
 (book/*.py: diagrams, the running example) a rebuild would keep showing the old
-outputs. For each of those sources whose files hash differently from the last
-build, this drops the cached executions of the pages that import it and touches
-them so Sphinx re-reads them. (tools/refresh_widget_pages.py does the same for
-lstm_widgets.) A clean build never needs it.
+outputs; likewise after an edit to lstm_widgets, whose views (ES module and CSS)
+are embedded in a page as widget state when the page executes. For each of those
+sources whose files hash differently from the last build, this drops the cached
+executions of the pages that import it and touches them so Sphinx re-reads them.
+A clean build never needs it.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ STAMP = ROOT / "_build" / ".book_sources.json"
 # source name -> (files whose content the pages' outputs depend on, text that marks a page using them)
 SOURCES = {
     "lstm_ref": (lambda: sorted((ROOT / "lstm_ref").rglob("*.py")), "lstm_ref"),
+    "lstm_widgets": (lambda: sorted(p for p in (ROOT / "lstm_widgets").rglob("*")
+                                    if p.suffix in {".py", ".js", ".css"}), "lstm_widgets"),
 }
 for helper in sorted((ROOT / "book").glob("*.py")):
     SOURCES[helper.name] = (lambda helper=helper: [helper], helper.stem)
