@@ -23,7 +23,7 @@ served by the site itself (tools/vendor_assets.py): require.js, the
 @jupyter-widgets/html-manager bundle and its fonts, anywidget's front end, and
 tools/site/widgets-setup.js, which maps those module names to the local files
 (_config.yml: nb_ipywidgets_js). `make book` re-executes the widget pages when
-this package changes (tools/refresh_widget_pages.py).
+this package changes (tools/refresh_book_pages.py).
 """
 from ._assets import PALETTE
 from .gate_explorer import GateExplorer
