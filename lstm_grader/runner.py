@@ -23,6 +23,8 @@ import logging
 import multiprocessing
 import os
 import random
+import resource
+import signal
 import shutil
 import sys
 import time
@@ -89,7 +91,9 @@ def _child(target, args, conn, log_path):
         os.setpgid(0, 0)
         _quiet_logs(log_path)
         result = target(*args)
-        conn.send({"ok": True, "result": result})
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime  # the kernel's time included
+        conn.send({"ok": True, "result": result, "cpu_seconds": round(cpu, 3)})
     except BaseException as exc:  # the parent must hear about any failure
         conn.send({"ok": False, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
     finally:
@@ -138,7 +142,6 @@ def run_parallel(tasks, jobs: int, deadline_seconds: float):
 
 
 def _kill_tree(pid):
-    import signal
     try:
         os.killpg(pid, signal.SIGKILL)
     except OSError:
@@ -275,6 +278,7 @@ def autograde(config: Config, jobs: int | None = None, only_assignments=None, on
               "total_seconds": round(time.monotonic() - started, 3), "students": {}}
     for (student, assignment), outcome in sorted(outcomes.items()):
         entry = {"graded": bool(outcome.get("ok")), "seconds": outcome.get("seconds"),
+                 "cpu_seconds": outcome.get("cpu_seconds"),
                  "problems": problems[(student, assignment)]}
         if not outcome.get("ok"):
             entry["error"] = outcome.get("error")
