@@ -220,6 +220,8 @@ class Sandbox:
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "LSTM_COURSE_GRADING": "1",
             MARKER: self.nonce,
+            # Which class run this kernel belongs to (for the instructor's process listings and the tests).
+            "LSTM_GRADING_COURSE": os.environ.get("LSTM_GRADING_COURSE_ROOT", ""),
         }
         return {"mode": self.mode, "uid": self.uid, "gid": self.gid, "work": str(self.work),
                 "ipc_dir": str(self.ipc_dir), "work_src": self.work_src, "work_bytes": lim.work_bytes,
