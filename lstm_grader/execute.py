@@ -130,6 +130,7 @@ class SandboxedExecute(Execute):
         record = {"sandbox": sandbox.enforced}
         started = monotonic()
         ready = False
+        ran = set()  # indices of the cells that were sent to the kernel
         try:
             try:
                 with self.setup_kernel():
@@ -144,6 +145,7 @@ class SandboxedExecute(Execute):
                             break
                         self.timeout_func = lambda _cell: max(1, min(
                             int(deadline - monotonic() + 0.999), self.timeout or self.notebook_timeout))
+                        ran.add(index)
                         try:
                             self.preprocess_cell(cell, resources, index)
                         except CellTimeoutError:
@@ -159,15 +161,16 @@ class SandboxedExecute(Execute):
                             problem = ("KernelDied", "not run: the kernel had stopped earlier in the notebook")
                             break
             except Exception as exc:
-                if ready and problem is None:
-                    raise
                 if not ready:  # the kernel never became ready
                     problem = ("KernelNotStarted", f"the kernel did not start ({type(exc).__name__}: {exc})"[:300])
                     record["kernel_log"] = _tail(sandbox.log_path)
+                elif problem is None:  # e.g. the kernel sent something nbclient could not handle
+                    self.log.exception("execution stopped")
+                    problem = ("KernelError", f"not run: grading stopped on a kernel error ({type(exc).__name__})")
             if problem is not None:
                 record["problem"] = problem[0]
-                for cell in self.nb.cells:
-                    if cell.cell_type == "code" and cell.source.strip() and not cell.get("outputs"):
+                for index, cell in enumerate(self.nb.cells):
+                    if cell.cell_type == "code" and cell.source.strip() and index not in ran:
                         cell.outputs = [error_output(*problem)]
         finally:
             record["clean"] = sandbox.destroy()
