@@ -1,8 +1,9 @@
 """A simulated class: submissions made from the RELEASED notebooks, with the score each one must get.
 
-Honest students, per assignment: a correct one, a correct one whose code warns and writes to stderr, every
-mistake of the exercises' catalogue (tests/exercises/mistakes.py), a blank one, one whose first answer cell raises
-at import, one whose first function calls lstm_ref, and one that hard-codes the visible checks' answers.
+Honest students, per assignment: a correct one, a correct one whose code warns and writes to stderr, each
+catalogue mistake that applies to the assignment (from tests/exercises/mistakes.py, topped up with other mistakes
+to at least 10 students), a blank one, one whose first answer cell raises at import, one whose first function
+calls lstm_ref, and one that hard-codes the visible checks' answers.
 Hostile students (the red-team suite's attacks, one per numbered item of the integrity issue) all work on
 02_forget_gate and are graded in the same class run.
 
