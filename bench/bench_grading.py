@@ -38,8 +38,10 @@ def make_class(course: Path, students) -> None:
 
 
 def autograde(course: Path, jobs: int) -> dict:
-    subprocess.run([sys.executable, "-m", "lstm_grader", "autograde", "--course", str(course), "--jobs", str(jobs)],
-                   cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL)
+    run = subprocess.run([sys.executable, "-m", "lstm_grader", "autograde", "--course", str(course),
+                          "--jobs", str(jobs)], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    if run.returncode != 0:  # show the runner's own summary of what went wrong
+        raise SystemExit(f"autograde exited {run.returncode}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
     return json.loads((course / "autograde_report.json").read_text())
 
 
