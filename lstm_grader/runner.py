@@ -273,6 +273,11 @@ def autograde(config: Config, jobs: int | None = None, only_assignments=None, on
     tasks = [((s, a), _autograde_one, (dict(config), s, a), logs / f"{s}--{a}.log") for s, a in pairs]
     grading_started = time.monotonic()
     outcomes = run_parallel(tasks, jobs, deadline_seconds=4 * timeout + 60)
+    # A grading process that failed (not the learner's kernel: that is scored, not retried) gets one more
+    # try on its own, so a passing cause such as a gradebook busy beyond the retries loses no grade.
+    again = [task for task in tasks if not outcomes[task[0]].get("ok")]
+    if again:
+        outcomes.update(run_parallel(again, 1, deadline_seconds=4 * timeout + 60))
     wall = time.monotonic() - grading_started
     report = {"jobs": jobs, "submissions": len(pairs), "grading_seconds": round(wall, 3),
               "total_seconds": round(time.monotonic() - started, 3), "students": {}}
