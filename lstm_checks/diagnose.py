@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lstm_checks.cases import OUTPUT_KEYS, inputs, labels
+from lstm_checks.cases import inputs, labels
 
 DATA_FILE = Path(__file__).with_name("expected.json")
 
