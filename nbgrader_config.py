@@ -26,19 +26,11 @@ c.ClearOutput.enabled = True
 
 # Autograding (lstm_grader; run it with `make autograde`, see book/instructor_guide.md). The learner's code runs in
 # a sandboxed kernel; the score of each graded test cell comes from a verdict computed here with lstm_ref.
-c.Autograde.autograde_preprocessors = [
-    "lstm_grader.verdict.InjectSeeds",
-    "lstm_grader.execute.SandboxedExecute",
-    "lstm_grader.verdict.Verdict",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-]
+from lstm_grader.steps import IN_ONE_PROCESS  # noqa: E402  (the one list of grading steps)
+
+c.Autograde.autograde_preprocessors = IN_ONE_PROCESS
 # Seconds the whole notebook may run in the grading kernel (every cell shares it).
 c.SandboxedExecute.notebook_timeout = 30
-c.Execute.timeout = 30
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "lstm_grader.feedback.HideHiddenTests",

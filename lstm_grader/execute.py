@@ -11,6 +11,9 @@
   run, and the run goes on with the next notebook;
 - outputs kept per notebook are capped (``max_output_bytes``); the grading reports have their own budget;
 - afterwards every process the submission started is killed and its scratch folder removed, whatever happened.
+
+The preprocessor drives one fresh `BudgetedClient` (nbclient's NotebookClient with the output budget) per notebook;
+how the run went goes into the notebook's `NotebookGrading` record (``execute``).
 """
 from __future__ import annotations
 
@@ -23,11 +26,12 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.client import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
-from traitlets import Any, Integer
+from traitlets import Any, Integer, List, Unicode
 
 from lstm_checks.report import MIME
+from lstm_grader.records import ExecuteRecord, notebook_grading
 from lstm_grader.sandbox import Limits, Sandbox
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,37 +63,17 @@ def error_output(ename: str, evalue: str) -> dict:
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
-class SandboxedExecute(Execute):
-    notebook_timeout = Integer(30, help="Seconds the whole notebook may run (all cells together).").tag(config=True)
-    max_output_bytes = Integer(1 << 20, help="Output bytes kept per notebook (grading reports apart).").tag(
-        config=True)
-    max_report_bytes = Integer(32 << 20, help="Bytes of grading reports accepted per notebook.").tag(config=True)
-    memory_bytes = Integer(1 << 30, help="Memory cap of the kernel and its children (cgroup).").tag(config=True)
-    address_space_bytes = Integer(3 << 30, help="Address-space rlimit per kernel process.").tag(config=True)
-    max_processes = Integer(64, help="Processes and threads the kernel's uid may have.").tag(config=True)
-    file_bytes = Integer(16 << 20, help="Largest file the kernel may write.").tag(config=True)
-    work_bytes = Integer(64 << 20, help="Size of the kernel's scratch folder (tmpfs).").tag(config=True)
+class BudgetedClient(NotebookClient):
+    """nbclient's NotebookClient keeping at most ``max_output_bytes`` of output per notebook (reports apart)."""
 
-    # Timeouts are enforced by notebook_timeout; poll often so a dead kernel is noticed quickly.
-    shell_timeout_interval = 1
-    iopub_timeout = 2
-    raise_on_iopub_timeout = False
-    interrupt_on_timeout = False
-    error_on_timeout = None
+    max_output_bytes = Integer(1 << 20)
+    max_report_bytes = Integer(32 << 20)
 
-    def _limits(self) -> Limits:
-        return Limits(memory_bytes=self.memory_bytes, address_space_bytes=self.address_space_bytes,
-                      processes=self.max_processes, file_bytes=self.file_bytes, work_bytes=self.work_bytes,
-                      cpu_seconds=self.notebook_timeout + 10)
+    def __init__(self, nb, km=None, **kw):
+        super().__init__(nb, km=km, **kw)
+        self._output_bytes = self._report_bytes = 0
+        self._truncated = False
 
-    def _hidden_paths(self) -> list[str]:
-        paths = {str(ROOT)}
-        course_root = os.environ.get("LSTM_GRADING_COURSE_ROOT")
-        if course_root:
-            paths.add(course_root)
-        return sorted(paths)
-
-    # -- output budget ----------------------------------------------------------------------------------------
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
         data = content.get("data") or {}
@@ -111,43 +95,77 @@ class SandboxedExecute(Execute):
                 return None
         return super().output(outs, msg, display_id, cell_index)
 
-    # -- the run ----------------------------------------------------------------------------------------------
-    def preprocess(self, nb, resources=None, km=None):
-        NotebookClient.__init__(self, nb, km)
-        self.reset_execution_trackers()
-        self._check_assign_resources(resources)
-        self._output_bytes = self._report_bytes = 0
-        self._truncated = False
-        path = (resources or {}).get("metadata", {}).get("path") or None
-        sandbox = Sandbox(self._limits(), work_src=path, hide=self._hidden_paths())
-        self.km = SandboxKernelManager(sandbox=sandbox, transport="ipc", ip=sandbox.ipc_prefix,
-                                       connection_file=sandbox.connection_file, kernel_name="python3")
-        self.owns_km = True
-        self.shutdown_kernel = "immediate"  # no polite wait: the sandbox is torn down right after
-        self.startup_timeout = max(5, self.notebook_timeout)
+
+def _show_reply_error(cell, execute_reply, **_):
+    """An error the kernel replied with but never displayed still shows in the cell (so it scores 0)."""
+    content = execute_reply["content"]
+    if content["status"] != "error" or any(o.get("output_type") == "error" and o.get("ename") == content["ename"]
+                                           for o in cell.outputs):
+        return
+    cell.outputs.append(new_output("error", ename=content["ename"], evalue=content["evalue"],
+                                   traceback=content["traceback"] or ["(no traceback was shown)"]))
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    notebook_timeout = Integer(30, help="Seconds the whole notebook may run (all cells together).").tag(config=True)
+    max_output_bytes = Integer(1 << 20, help="Output bytes kept per notebook (grading reports apart).").tag(
+        config=True)
+    max_report_bytes = Integer(32 << 20, help="Bytes of grading reports accepted per notebook.").tag(config=True)
+    memory_bytes = Integer(1 << 30, help="Memory cap of the kernel and its children (cgroup).").tag(config=True)
+    address_space_bytes = Integer(3 << 30, help="Address-space rlimit per kernel process.").tag(config=True)
+    max_processes = Integer(64, help="Processes and threads the kernel's uid may have.").tag(config=True)
+    file_bytes = Integer(16 << 20, help="Largest file the kernel may write.").tag(config=True)
+    work_bytes = Integer(64 << 20, help="Size of the kernel's scratch folder (tmpfs).").tag(config=True)
+    hidden_paths = List(Unicode(), help="Folders the kernel must not see besides the repository (the course "
+                        "folder: the gradebook and every other student's work).").tag(config=True)
+
+    def _limits(self) -> Limits:
+        return Limits(memory_bytes=self.memory_bytes, address_space_bytes=self.address_space_bytes,
+                      processes=self.max_processes, file_bytes=self.file_bytes, work_bytes=self.work_bytes,
+                      cpu_seconds=self.notebook_timeout + 10)
+
+    def _client(self, nb, resources, sandbox) -> BudgetedClient:
+        km = SandboxKernelManager(sandbox=sandbox, transport="ipc", ip=sandbox.ipc_prefix,
+                                  connection_file=sandbox.connection_file, kernel_name="python3")
+        client = BudgetedClient(
+            nb, km=km, resources=resources, max_output_bytes=self.max_output_bytes,
+            max_report_bytes=self.max_report_bytes, allow_errors=True, on_cell_executed=_show_reply_error,
+            startup_timeout=max(5, self.notebook_timeout),
+            shutdown_kernel="immediate",  # no polite wait: the sandbox is torn down right after
+            # The notebook's deadline bounds every cell; poll often so a dead kernel is noticed quickly; a cell
+            # past the deadline is killed with its kernel, not interrupted (a submission can ignore SIGINT).
+            shell_timeout_interval=1, iopub_timeout=2, raise_on_iopub_timeout=False, interrupt_on_timeout=False,
+            error_on_timeout=None)
+        client.owns_km = True
+        return client
+
+    def preprocess(self, nb, resources=None):
+        resources = resources if resources is not None else {}
+        path = resources.get("metadata", {}).get("path") or None
+        sandbox = Sandbox(self._limits(), work_src=path, hide=sorted({str(ROOT), *self.hidden_paths}))
+        client = self._client(nb, resources, sandbox)
         deadline = monotonic() + self.notebook_timeout
+        client.timeout_func = lambda _cell: max(1, int(deadline - monotonic() + 0.999))
         problem = None  # why the remaining cells do not run
-        record = {"sandbox": sandbox.enforced}
+        record = ExecuteRecord(sandbox=sandbox.enforced)
         started = monotonic()
         ready = False
         ran = set()  # indices of the cells that were sent to the kernel
         try:
             try:
-                with self.setup_kernel():
-                    self.wait_for_reply(self.kc.kernel_info())
+                with client.setup_kernel():
+                    client.wait_for_reply(client.kc.kernel_info())
                     ready = True
-                    for index, cell in enumerate(self.nb.cells):
+                    for index, cell in enumerate(nb.cells):
                         if cell.cell_type != "code" or not cell.source.strip():
                             continue
                         if monotonic() >= deadline:
                             problem = ("TimeLimitExceeded", f"not run: the notebook's {self.notebook_timeout} s "
                                        "time limit ran out before this cell")
                             break
-                        self.timeout_func = lambda _cell: max(1, min(
-                            int(deadline - monotonic() + 0.999), self.timeout or self.notebook_timeout))
                         ran.add(index)
                         try:
-                            self.preprocess_cell(cell, resources, index)
+                            client.execute_cell(cell, index, store_history=True)
                         except CellTimeoutError:
                             cell.outputs.append(error_output(
                                 "TimeLimitExceeded",
@@ -163,22 +181,20 @@ class SandboxedExecute(Execute):
             except Exception as exc:
                 if not ready:  # the kernel never became ready
                     problem = ("KernelNotStarted", f"the kernel did not start ({type(exc).__name__}: {exc})"[:300])
-                    record["kernel_log"] = _tail(sandbox.log_path)
+                    record.kernel_log = _tail(sandbox.log_path)
                 elif problem is None:  # e.g. the kernel sent something nbclient could not handle
                     self.log.exception("execution stopped")
                     problem = ("KernelError", f"not run: grading stopped on a kernel error ({type(exc).__name__})")
             if problem is not None:
-                record["problem"] = problem[0]
-                for index, cell in enumerate(self.nb.cells):
+                record.problem = problem[0]
+                for index, cell in enumerate(nb.cells):
                     if cell.cell_type == "code" and cell.source.strip() and index not in ran:
                         cell.outputs = [error_output(*problem)]
         finally:
-            record["clean"] = sandbox.destroy()
-            record["seconds"] = round(monotonic() - started, 3)
-            self.km = None
-            self.kc = None
-        self.resources.setdefault("lstm_grading", {})["execute"] = record
-        return self.nb, self.resources
+            record.clean = sandbox.destroy()
+            record.seconds = round(monotonic() - started, 3)
+        notebook_grading(resources).execute = record
+        return nb, resources
 
 
 def _tail(path, limit=2000) -> str:

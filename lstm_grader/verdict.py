@@ -28,6 +28,7 @@ import lstm_ref
 from lstm_checks import cases as case_source
 from lstm_checks.report import MIME, ReportError, Unsupported, decode
 from lstm_grader.delegation import delegates
+from lstm_grader.records import notebook_grading
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 TOLERANCE = {np.dtype(np.float64): 1e-6, np.dtype(np.float32): 1e-4}
@@ -56,18 +57,14 @@ class InjectSeeds(NbGraderPreprocessor):
     """Give every hidden test cell a fresh seed (and only the protocol's call)."""
 
     def preprocess(self, nb, resources):
-        seeds = {}
-        originals = {}
+        state = notebook_grading(resources)
         for index, cell in enumerate(nb.cells):
             graded = graded_function(cell)
             if graded and graded[1] == "hidden":
                 fn = graded[0]
-                seeds[fn] = secrets.randbits(31)
-                originals[str(index)] = cell.source
-                cell.source = hidden_source(fn, seeds[fn])
-        state = resources.setdefault("lstm_grading", {})
-        state["seeds"] = seeds
-        state["hidden_sources"] = originals
+                state.seeds[fn] = secrets.randbits(31)
+                state.hidden_sources[index] = cell.source
+                cell.source = hidden_source(fn, state.seeds[fn])
         return nb, resources
 
 
@@ -219,8 +216,8 @@ class Verdict(NbGraderPreprocessor):
         config=True)
 
     def preprocess(self, nb, resources):
-        state = resources.setdefault("lstm_grading", {})
-        seeds = state.get("seeds", {})
+        state = notebook_grading(resources)
+        seeds = state.seeds
         answers, learner_sources = {}, []
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -246,10 +243,10 @@ class Verdict(NbGraderPreprocessor):
             verdicts[f"{kind}_{fn}"] = {"passed": passed, "message": message}
             cell.outputs = self._outputs(kind, outputs, passed, message)
             if kind == "hidden":
-                cell.source = state.get("hidden_sources", {}).get(str(index), cell.source)
-        state["verdicts"] = verdicts
+                cell.source = state.hidden_sources.get(index, cell.source)
+        state.verdicts = verdicts
         nb.metadata["lstm_grading"] = {"verdicts": verdicts,
-                                       "execute": state.get("execute", {})}
+                                       "execute": state.execute.as_metadata() if state.execute else {}}
         return nb, resources
 
     def _outputs(self, kind, outputs, passed, message):

@@ -52,7 +52,7 @@ def run_cells(*sources, timeout=20, work_src=None):
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb, resources = SandboxedExecute(notebook_timeout=timeout).preprocess(
         nb, {"metadata": {"path": work_src}})
-    return nb, resources["lstm_grading"]["execute"]
+    return nb, resources["lstm_grading"].execute.as_metadata()
 
 
 def facts_of(nb):
