@@ -9,7 +9,7 @@ UV    := $(VENV)/bin/uv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup assets book browser test bench lock clean release grading-kernel autograde feedback grades
+.PHONY: help setup assets book browser postgres test bench lock clean release grading-kernel autograde feedback grades
 help:
 	@echo "make book   build the website into _build/html/"
 	@echo "make test   run every test (sets up the environment first)"
@@ -20,7 +20,7 @@ help:
 	@echo "make feedback   HTML feedback per student into course/feedback/"
 	@echo "make grades     export the gradebook to course/grades.csv"
 
-setup: $(STAMP) grading-kernel
+setup: $(STAMP) grading-kernel postgres
 
 # The environment: created when absent, re-synced when the lock changes.
 $(STAMP): requirements/lock.txt requirements/torch.txt pyproject.toml
@@ -52,8 +52,13 @@ book: assets
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# The PostgreSQL server (initdb, pg_ctl) for the gradebook-on-PostgreSQL test; instructors may use their own.
+postgres:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
 # The browser tests read the built site, so the site is (re)built first.
-test: book browser grading-kernel
+test: book browser grading-kernel postgres
 	$(PY) -m pytest
 
 # Student notebooks: exercises/ regenerated from solutions/ (nbgrader generate_assignment, then normalised).
@@ -69,15 +74,18 @@ grading-kernel: $(STAMP)
 	$(PY) -m lstm_grader.kernel_env
 
 # Instructor commands (see book/instructor_guide.md). JOBS=n sets the parallel workers, TIMEOUT=s the
-# seconds each notebook may run.
+# seconds each notebook may run, SCHEDULER=tcp://host:8786 an existing Dask cluster, DB_URL=... the gradebook,
+# REGRADE=1 regrades unchanged submissions too.
+GRADEBOOK = $(if $(DB_URL),--db-url '$(DB_URL)')
 autograde: grading-kernel
-	$(PY) -m lstm_grader autograde $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+	$(PY) -m lstm_grader autograde $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) \
+		$(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(REGRADE),--regrade) $(GRADEBOOK)
 
 feedback: $(STAMP)
-	$(PY) -m lstm_grader feedback
+	$(PY) -m lstm_grader feedback $(GRADEBOOK)
 
 grades: $(STAMP)
-	$(PY) -m lstm_grader grades
+	$(PY) -m lstm_grader grades $(GRADEBOOK)
 
 clean:
 	rm -rf _build

@@ -1,18 +1,20 @@
-"""Autograding speed: per notebook, for the whole simulated class, in parallel vs one at a time, and the sandbox's cost.
+"""Autograding speed for a class of hundreds: per notebook, 1 vs 2 local workers, a real Dask cluster vs the embedded
+one, and the sandbox's cost.
 
 Prints (a measurement, not a test):
-- the simulated class of all eight assignments (the honest students of tests/grading, made from the released
-  notebooks), autograded by `python -m lstm_grader autograde` with every core busy (--jobs = cores) and with one
-  worker (--jobs 1): wall time, seconds of autograde per notebook, speed-up;
-- the same class through stock one-at-a-time `nbgrader autograde <assignment>` (one process per assignment, the
-  course's config), for comparison;
-- the kernel part of one notebook: sandboxed (root mode), rlimits-only mode, and a plain unconfined ipykernel.
-Targets (issue 5): speed-up ≥ 1.5x on 2 cores, < 1.5 s of autograde per notebook.
+- a simulated class of at least 500 submissions (the honest students of tests/grading, all eight assignments,
+  repeated under new names), autograded by `python -m lstm_grader autograde`:
+  with the embedded cluster of one worker (--jobs 1) and of two (--jobs 2): seconds per notebook, the speed-up;
+  on a scheduler plus two workers started from Dask's command-line tools (--scheduler): the distribution overhead
+  against the embedded two-worker cluster (target <= 10 %);
+- the kernel part of one notebook: sandboxed, rlimits-only mode, and a plain unconfined ipykernel.
+``BENCH_CLASS_SIZE`` sets the class size (default 552); other work on the machine slows every number.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -26,49 +28,43 @@ sys.path.insert(0, str(ROOT / "tests" / "grading"))
 sys.path.insert(0, str(ROOT))
 
 from classroom import ASSIGNMENTS, honest_students  # noqa: E402
+from dask_cli import CommandLineCluster  # noqa: E402
 
-ENV = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
-
-
-def make_class(course: Path, students) -> None:
-    for s in students:
-        folder = course / "submitted" / s.name / s.assignment
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{ASSIGNMENTS[s.assignment][0]}.ipynb").write_bytes(s.notebook)
+BIN = Path(sys.executable).parent
+ENV = dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", ""))
 
 
-def autograde(course: Path, jobs: int) -> dict:
-    run = subprocess.run([sys.executable, "-m", "lstm_grader", "autograde", "--course", str(course),
-                          "--jobs", str(jobs)], cwd=ROOT, env=ENV, capture_output=True, text=True)
+def make_class(course: Path, size: int) -> int:
+    students = honest_students()
+    copies = -(-size // len(students))
+    for k in range(copies):
+        for s in students:
+            folder = course / "submitted" / f"{s.name}-{k:02d}" / s.assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{ASSIGNMENTS[s.assignment][0]}.ipynb").write_bytes(s.notebook)
+    return copies * len(students)
+
+
+def autograde(course: Path, *options: str) -> dict:
+    run = subprocess.run([sys.executable, "-m", "lstm_grader", "autograde", "--course", str(course), *options],
+                         cwd=ROOT, env=ENV, capture_output=True, text=True)
     if run.returncode != 0:  # show the runner's own summary of what went wrong
         raise SystemExit(f"autograde exited {run.returncode}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
     return json.loads((course / "autograde_report.json").read_text())
 
 
 def per_notebook(report: dict) -> tuple[float, float, float]:
-    """Means per notebook: a worker's autograde wall seconds, the kernel's share, CPU seconds (worker + kernel)."""
+    """Means per notebook: a worker's seconds on it, the kernel's share, CPU seconds (worker + kernel)."""
     entries = [e for a in report["students"].values() for e in a.values()]
     kernels = [nb["kernel_seconds"] for e in entries for nb in e.get("notebooks", {}).values()]
     return (statistics.mean(e["seconds"] for e in entries), statistics.mean(kernels),
             statistics.mean(e["cpu_seconds"] for e in entries))
 
 
-def stock_one_at_a_time(course: Path) -> float:
-    """`nbgrader autograde <assignment>` per assignment, sequentially, as the stock CLI would be used."""
-    overrides = [f"--CourseDirectory.submitted_directory={course / 'submitted'}",
-                 f"--CourseDirectory.autograded_directory={course / 'autograded'}",
-                 f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}"]
-    started = time.monotonic()
-    for assignment in ASSIGNMENTS:
-        subprocess.run(["nbgrader", "autograde", assignment, "--force", "--log-level=ERROR", *overrides], cwd=ROOT,
-                       env=ENV, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.monotonic() - started
-
-
 def kernel_costs(course: Path, repeats: int = 6) -> dict:
     """Seconds to run one graded notebook's cells: sandboxed, rlimits-only, and a plain ipykernel."""
     code = f"""
-import json, os, statistics, sys, time
+import json, statistics, sys, time
 from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
@@ -81,23 +77,18 @@ class PlainKM(KernelManager):
         return [str(kernel_env.kernel_python()), "-s", "-m", "ipykernel_launcher", "-f", self.connection_file,
                 *(extra_arguments or [])]
 course = Path({str(course)!r})
-paths = sorted((course / ".staging" / "correct").glob("*/*.ipynb"))
+paths = sorted((course / ".staging").glob("correct-00/*/*.ipynb"))
 def run(kind, path):
     nb = nbformat.read(path, as_version=4)
     InjectSeeds().preprocess(nb, {{}})
     start = time.monotonic()
     if kind == "plain":  # the same kernel environment, started directly: no namespaces, uid, limits or ipc
-        km = PlainKM(kernel_name="python3")
-        NotebookClient(nb, km=km, allow_errors=True,
+        NotebookClient(nb, km=PlainKM(kernel_name="python3"), allow_errors=True,
                        resources={{"metadata": {{"path": str(path.parent)}}}}).execute()
     else:
         SandboxedExecute(notebook_timeout=60).preprocess(nb, {{"metadata": {{"path": str(path.parent)}}}})
     return time.monotonic() - start
-out = {{}}
-for kind in sys.argv[1:]:
-    times = [run(kind, paths[i % len(paths)]) for i in range({repeats})]
-    out[kind] = statistics.median(times)
-print(json.dumps(out))
+print(json.dumps(statistics.median(run(sys.argv[1], paths[i % len(paths)]) for i in range({repeats}))))
 """
     results = {}
     for kind, mode in (("sandbox", None), ("rlimits", "rlimits"), ("plain", None)):
@@ -108,45 +99,39 @@ print(json.dumps(out))
             env["PYTHONPATH"] = str(ROOT)
         out = subprocess.run([sys.executable, "-c", code, "plain" if kind == "plain" else "sandbox"], cwd=ROOT,
                              env=env, check=True, capture_output=True, text=True).stdout
-        results[kind] = list(json.loads(out.strip().splitlines()[-1]).values())[0]
+        results[kind] = json.loads(out.strip().splitlines()[-1])
     return results
 
 
 def main() -> None:
-    cores = os.cpu_count() or 1
-    students = honest_students()
+    size = int(os.environ.get("BENCH_CLASS_SIZE", "552"))
     base = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     try:
-        print(f"simulated class: {len(students)} notebooks over {len(ASSIGNMENTS)} assignments; {cores} cores",
-              flush=True)
         runs = {}
-        for jobs in (cores, 1):
-            course = base / f"jobs{jobs}"
-            make_class(course, students)
+        for name, options in (("embedded, 1 worker", ["--jobs", "1"]), ("embedded, 2 workers", ["--jobs", "2"]),
+                              ("scheduler + 2 workers", None)):
+            course = base / re.sub(r"\W+", "-", name)
+            n = make_class(course, size)
             started = time.monotonic()
-            report = autograde(course, jobs)
-            # The class time: grading proper (staging and the one-off gradebook registration excluded).
-            runs[jobs] = (report["grading_seconds"], report)
+            if options is None:
+                with CommandLineCluster(ENV, workers=2) as cluster:
+                    report = autograde(course, "--scheduler", cluster.address)
+            else:
+                report = autograde(course, *options)
+            runs[name] = report["grading_seconds"]
             seconds, kernel, cpu = per_notebook(report)
-            print(f"  --jobs {jobs}: class {report['grading_seconds']:6.1f} s (whole command "
-                  f"{time.monotonic() - started:.1f} s); autograde {seconds:.2f} s per notebook (kernel "
-                  f"{kernel:.2f} s), CPU {cpu:.2f} s per notebook", flush=True)
-        speedup = runs[1][0] / runs[cores][0]
-        print(f"  speed-up of {cores} workers over one at a time: {speedup:.2f}x (target >= 1.5x)")
-        n = len(students)
-        print(f"  class time per notebook with {cores} workers: {runs[cores][0] / n:.2f} s (target < 1.5 s)",
-              flush=True)
-        print(f"  load average now: {os.getloadavg()[0]:.1f} on {cores} cores (other work on the machine slows "
-              "every number above, and the parallel run most)", flush=True)
-        stock_course = base / "stock"
-        make_class(stock_course, students)
-        autograde(stock_course, cores)  # the same registration and rebuilt notebooks; then stock nbgrader regrades
-        shutil.rmtree(stock_course / "submitted")
-        shutil.copytree(stock_course / ".staging", stock_course / "submitted")
-        stock = stock_one_at_a_time(stock_course)
-        print(f"  stock one-at-a-time `nbgrader autograde` (per assignment, sandboxed config): {stock:6.1f} s; "
-              f"speed-up of `python -m lstm_grader autograde --jobs {cores}`: {stock / runs[cores][0]:.2f}x")
-        costs = kernel_costs(base / f"jobs{cores}")
+            print(f"  {name:22s}: {n} notebooks in {report['grading_seconds']:7.1f} s "
+                  f"({report['grading_seconds'] / n:.2f} s per notebook; whole command "
+                  f"{time.monotonic() - started:.1f} s); in a worker {seconds:.2f} s per notebook "
+                  f"(kernel {kernel:.2f} s), CPU {cpu:.2f} s", flush=True)
+        one, two, remote = runs["embedded, 1 worker"], runs["embedded, 2 workers"], runs["scheduler + 2 workers"]
+        print(f"  speed-up from 1 to 2 local workers: {one / two:.2f}x (target >= 1.5x on 2 cores)")
+        print(f"  seconds per notebook with 2 workers: {two / n:.2f} s (target < 1.5 s)")
+        print(f"  scheduler + 2 workers against the embedded cluster: {remote / two - 1:+.1%} "
+              "(distribution overhead, target <= 10 %)")
+        print(f"  load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine "
+              "slows every number above, and the parallel runs most)", flush=True)
+        costs = kernel_costs(base / "embedded-1-worker")
         print(f"isolation cost per notebook (median, kernel start to shutdown, same kernel environment): sandboxed "
               f"{costs['sandbox']:.2f} s, rlimits-only {costs['rlimits']:.2f} s, unconfined {costs['plain']:.2f} s; "
               f"the sandbox adds {costs['sandbox'] - costs['plain']:+.2f} s")

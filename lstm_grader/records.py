@@ -75,6 +75,7 @@ class GradeRecord:
     cpu_seconds: float = 0.0
     worker: str = ""
     error: str | None = None  # the grading itself failed (not the learner's code: that is scored)
+    store_seconds: float | None = None  # set by the coordinator: its time writing this to the gradebook
 
     @property
     def key(self) -> tuple[str, str]:

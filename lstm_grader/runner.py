@@ -191,11 +191,13 @@ def execute_and_store(run: ClassRun, submissions: list[Submission]) -> tuple[dic
                     pending.add(again)
                     continue
                 if not result.error:
+                    storing = time.monotonic()
                     try:
                         gradebook.record(run.config, run.course / ".executed", by_key[key], result)
                         remember(run, key, result.content_hash)
                     except Exception as exc:  # one submission's storage failing must not stop the class
                         result.error = f"storing the grades failed: {type(exc).__name__}: {exc}"
+                    result.store_seconds = round(time.monotonic() - storing, 3)
                 graded[key] = result
                 progress.update()
         return graded, workers, time.monotonic() - started
@@ -214,9 +216,13 @@ def read_state(run: ClassRun) -> dict:
         state = json.loads(path.read_text())
     except (OSError, ValueError):
         return {}
-    if state.get("db_url") != run.config.CourseDirectory.db_url:
+    if state.get("gradebook") != _gradebook_id(run):
         return {}
     return state.get("graded", {})
+
+
+def _gradebook_id(run: ClassRun) -> str:
+    return digest(run.config.CourseDirectory.db_url.encode())  # not the URL itself: it may hold a password
 
 
 def remember(run: ClassRun, key: tuple[str, str], content_hash: str) -> None:
@@ -224,7 +230,7 @@ def remember(run: ClassRun, key: tuple[str, str], content_hash: str) -> None:
     graded["/".join(key)] = content_hash
     path = run.course / STATE
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"db_url": run.config.CourseDirectory.db_url, "graded": graded}, indent=1))
+    tmp.write_text(json.dumps({"gradebook": _gradebook_id(run), "graded": graded}, indent=1))
     tmp.replace(path)
 
 
@@ -248,7 +254,8 @@ def make_report(run, submissions, unchanged, graded, workers, grading_seconds, s
     for submission in submissions:
         result = graded[submission.key]
         entry = {"graded": not result.error, "seconds": result.seconds, "cpu_seconds": result.cpu_seconds,
-                 "worker": result.worker, "problems": submission.problems}
+                 "store_seconds": result.store_seconds, "worker": result.worker,
+                 "problems": submission.problems}
         if result.error:
             entry["error"] = result.error.splitlines()[0]
         for name, execute in sorted(result.runs.items()):
