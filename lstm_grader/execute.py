@@ -142,7 +142,9 @@ class SandboxedExecute(NbGraderPreprocessor):
     def preprocess(self, nb, resources=None):
         resources = resources if resources is not None else {}
         path = resources.get("metadata", {}).get("path") or None
-        sandbox = Sandbox(self._limits(), work_src=path, hide=sorted({str(ROOT), *self.hidden_paths}))
+        # A worker on another machine may have no such folder: there is then nothing to hide.
+        hide = sorted(p for p in {str(ROOT), *self.hidden_paths} if os.path.isdir(p))
+        sandbox = Sandbox(self._limits(), work_src=path, hide=hide)
         client = self._client(nb, resources, sandbox)
         deadline = monotonic() + self.notebook_timeout
         client.timeout_func = lambda _cell: max(1, int(deadline - monotonic() + 0.999))

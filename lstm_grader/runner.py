@@ -47,7 +47,7 @@ from lstm_grader.records import GradeRecord, Submission, digest
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "solutions"
 RELEASED = ROOT / "exercises"
-STATE = ".autograde_state.json"  # content hash of every submission stored in the gradebook
+STATE = ".autograde_state.jsonl"  # content hash of every submission stored in a gradebook
 
 
 @dataclass
@@ -211,14 +211,20 @@ def _task_key(submission: Submission, attempt: int) -> str:
 # What was graded into which gradebook, so that a re-run skips what did not change.
 
 def read_state(run: ClassRun) -> dict:
-    path = run.course / STATE
+    """{"student/assignment": content hash} of what is stored in this run's gradebook (the last line wins)."""
+    graded, gradebook_id = {}, _gradebook_id(run)
     try:
-        state = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return {}
-    if state.get("gradebook") != _gradebook_id(run):
-        return {}
-    return state.get("graded", {})
+        lines = (run.course / STATE).read_text().splitlines()
+    except OSError:
+        return graded
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:  # a line cut short by a crash: that submission is graded again
+            continue
+        if entry.get("gradebook") == gradebook_id:
+            graded[entry["submission"]] = entry["hash"]
+    return graded
 
 
 def _gradebook_id(run: ClassRun) -> str:
@@ -226,12 +232,10 @@ def _gradebook_id(run: ClassRun) -> str:
 
 
 def remember(run: ClassRun, key: tuple[str, str], content_hash: str) -> None:
-    graded = read_state(run)
-    graded["/".join(key)] = content_hash
-    path = run.course / STATE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"gradebook": _gradebook_id(run), "graded": graded}, indent=1))
-    tmp.replace(path)
+    """One line appended per stored submission: cheap for a class of thousands, and a crash loses one line."""
+    with open(run.course / STATE, "a") as f:
+        f.write(json.dumps({"gradebook": _gradebook_id(run), "submission": "/".join(key), "hash": content_hash})
+                + "\n")
 
 
 # ---------------------------------------------------------------------------------------------------------------
