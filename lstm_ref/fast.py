@@ -2,41 +2,39 @@
 
 The same equations as the teaching functions in `lstm.py` (`lstm_cell`,
 `lstm_cell_backward`), which are the readable version; tests hold the two equal
-in float32 and float64.
+in float32 and float64 (tests/ref/test_ref_fast.py).
+
+Over a short sequence with few units, the time goes into numpy's per-call cost
+(about a microsecond per call), not into arithmetic. So the layout below exists
+to make each step as FEW numpy calls as possible (8 forward, 7 backward):
+- the four gates' weights and biases are stacked into ONE matrix
+  W = [W_C; W_f; W_i; W_o | b], shaped (4H, H + D + 1), whose last column meets
+  a constant 1: each step's four pre-activations are one product W · [h_{t-1}, x_t, 1];
+- σ(a) = (1 + tanh(a/2)) / 2, and the sigmoid rows of W are halved beforehand
+  (exact in floating point), so ONE tanh call serves all four gates;
+- every step's values live side by side in one buffer S, rows
+  [C_{t-1} | C̃_t | f_t | i_t | o_t], so that C_t = f * C_{t-1} + i * C̃ is one
+  product of [f, i] with [C_{t-1}, C̃] and one sum; C_t is written straight into
+  the next step's first rows, h_t straight into the next step's input [h_t, x_{t+1}, 1];
+- everything is stored hidden-major, (rows, B): each gate is a contiguous block;
+  the returned (T, B, H) arrays are views (no copy);
+- every buffer is allocated once; the loop writes into it with out=, and its
+  constant 0.5 is an array of the data's shape and dtype (a scalar costs a
+  conversion on every call, about half a call's time).
 """
 import numpy as np
 
 from .core import check_params, check_sequence, check_shape, hidden_size_of, initial_state
 from .lstm import lstm_shapes
 
-# Arranged for speed:
-# - the four gates' weights and biases are stacked into ONE matrix
-#   W = [W_f; W_i; W_o; W_C | b], shaped (4H, H + D + 1): rows f, i, o (the
-#   three sigmoids together), then C̃ (tanh); the bias is its last column,
-#   which meets a constant 1. So each step's pre-activations for all four gates,
-#   W · [h_{t-1}, x_t] + b, are exactly ONE matrix product W · [h_{t-1}, x_t, 1];
-# - the vectors [h_{t-1}, x_t, 1] of every step live in one buffer `hx`, with x
-#   and the 1s filled in before the loop; each step writes its h_t straight
-#   into the next step's slot;
-# - inside, everything is stored hidden-major: (H, B) per step for states and
-#   (4H, B) for gates, so each gate is a contiguous block of rows (numpy's
-#   pointwise operations run several times faster on contiguous blocks than on
-#   strided slices). The returned arrays are (T, B, H) views of them (no copy);
-# - every buffer is allocated once, and the loop writes into it with out=.
-
-FUSED_ORDER = ("f", "i", "o", "C")
+FUSED_ORDER = ("C", "f", "i", "o")      # rows of W and of the gate block of S
 
 
 def stack_gates(params, dtype):
-    """W = [W_f; W_i; W_o; W_C | b], the four gates and their biases in one (4H, H + D + 1) matrix."""
+    """W = [W_C; W_f; W_i; W_o | b], the four gates and their biases in one (4H, H + D + 1) matrix."""
     W = np.concatenate([params["W_" + g] for g in FUSED_ORDER])        # (4H, H + D)
     b = np.concatenate([params["b_" + g] for g in FUSED_ORDER])
     return np.concatenate([W, b[:, None]], axis=1).astype(dtype)
-
-
-def hidden_major(a, T, B, H):
-    """(T, [B,] H) → (T, H, B), the loop's layout (a view when `a` came from lstm_forward)."""
-    return a.reshape(T, B, H).transpose(0, 2, 1)
 
 
 def lstm_forward(xs, params, h0=None, c0=None):
@@ -45,9 +43,9 @@ def lstm_forward(xs, params, h0=None, c0=None):
     Returns a dict of arrays, each (T, B, H) (or (T, H)), step t holding:
       "h", "c"          h_t and C_t, the states after step t;
       "f", "i", "c_tilde", "o"   the gate activations at step t;
-    plus what `lstm_backward` needs to go back: "xs", "h0", "c0", "gates" (the
-    four activations stacked hidden-major, (T, 4H, B), rows f, i, o, C̃) and
-    "hx" (every step's [h_{t-1}, x_t, 1], hidden-major, (T + 1, H + D + 1, B)).
+    plus what `lstm_backward` needs to go back: "xs", "h0", "c0", "S" (every
+    step's [C_{t-1}, C̃, f, i, o], hidden-major, (T + 1, 5H, B)) and "hx" (every
+    step's [h_{t-1}, x_t, 1], hidden-major, (T + 1, H + D + 1, B)).
     """
     xs = check_sequence("lstm_forward", xs)
     H = hidden_size_of("lstm_forward", params, "W_f")
@@ -61,44 +59,39 @@ def lstm_forward(xs, params, h0=None, c0=None):
     X = xs.reshape(T, -1, D)                    # a single example is a batch of one
     B = X.shape[1]
     W = stack_gates(p, dtype)
-    # σ(a) = (1 + tanh(a/2)) / 2 is the same function; halving the sigmoid gates'
-    # rows (exact in floating point) lets ONE tanh call serve all four gates.
-    W[:3 * H] *= 0.5
+    W[H:] *= 0.5                                # σ(a) = (1 + tanh(a/2)) / 2 for the rows f, i, o
     hx = np.empty((T + 1, H + D + 1, B), dtype)     # hx[t] = [h_{t-1}, x_t, 1]
     hx[0, :H] = h0.reshape(B, H).T
     hx[:T, H:H + D] = X.transpose(0, 2, 1)
     hx[T, H:H + D] = 0                              # no step T + 1: its x is never used
     hx[:, H + D] = 1
-    G = np.empty((T, 4 * H, B), dtype)
-    Cs = np.empty((T, H, B), dtype)
-    i_c_tilde = np.empty((H, B), dtype)             # reused every step
-    c = c0.reshape(B, H).T
-    for t in range(T):
-        g = G[t]
-        np.matmul(W, hx[t], out=g)                      # W·[h_{t-1}, x_t] + b for all four gates
-        np.tanh(g, out=g)                               # C̃ = tanh(...), and for f, i, o:
-        sigmoid_gates = g[:3 * H]
-        sigmoid_gates *= 0.5                            # σ(...) = (1 + tanh(.../2)) / 2
-        sigmoid_gates += 0.5
-        f, i, o, c_tilde = g[:H], g[H:2 * H], g[2 * H:3 * H], g[3 * H:]
-        np.multiply(f, c, out=Cs[t])                    # C_t = f * C_{t-1} + i * C̃
-        np.multiply(i, c_tilde, out=i_c_tilde)
-        Cs[t] += i_c_tilde
-        h = hx[t + 1, :H]                               # h_t goes straight into the next step's input
-        np.tanh(Cs[t], out=h)                           # h_t = o * tanh(C_t)
-        h *= o
-        c = Cs[t]
+    S = np.empty((T + 1, 5 * H, B), dtype)          # S[t] = [C_{t-1}, C̃_t, f_t, i_t, o_t]
+    S[0, :H] = c0.reshape(B, H).T
+    S[T, H:] = 0                                    # no step T + 1: only its C_{t-1} (= C_T) is used
+    products = np.empty((2, H, B), dtype)           # [f * C_{t-1}, i * C̃], reused every step
+    f_c, i_c_tilde = products
+    half = np.full((3 * H, B), 0.5, dtype)          # an array: numpy converts a scalar on every call
+    # whole-sequence views; zip hands the loop step t's block of each
+    gates, sigmoids, cells, outputs, hs = S[:, H:], S[:, 2 * H:], S[:, :H], S[:, 4 * H:], hx[:, :H]
+    f_i, c_prev_c_tilde = (S[:, rows].reshape(T + 1, 2, H, B) for rows in (slice(2 * H, 4 * H), slice(0, 2 * H)))
+    for hx_t, g, s, fi, cc, c, h, o in zip(hx[:T], gates, sigmoids, f_i, c_prev_c_tilde, cells[1:], hs[1:], outputs):
+        np.dot(W, hx_t, out=g)                      # W·[h_{t-1}, x_t] + b for all four gates (σ rows halved)
+        np.tanh(g, out=g)                           # C̃ = tanh(...), and for f, i, o:
+        np.multiply(s, half, out=s)                 # σ(...) = tanh(.../2) / 2 + 1/2
+        np.add(s, half, out=s)
+        np.multiply(fi, cc, out=products)           # [f * C_{t-1}, i * C̃]
+        np.add(f_c, i_c_tilde, out=c)               # C_t = f * C_{t-1} + i * C̃
+        np.tanh(c, out=h)                           # h_t = o * tanh(C_t)
+        np.multiply(h, o, out=h)
 
-    def batch_major(a):                                 # (T, H, B) → (T, [B,] H), a view
+    def batch_major(a):                             # (T, H, B) → (T, [B,] H), a view
         return a.transpose(0, 2, 1).reshape((T,) + batch_shape + (a.shape[1],))
 
-    out = {"h": batch_major(hx[1:, :H]), "c": batch_major(Cs)}
+    out = {"h": batch_major(hx[1:, :H]), "c": batch_major(S[1:, :H])}
     for k, gate in enumerate(FUSED_ORDER):
-        out[{"C": "c_tilde"}.get(gate, gate)] = batch_major(G[:, k * H:(k + 1) * H])
-    out.update(xs=xs, h0=h0, c0=c0, gates=G, hx=hx)
+        out[{"C": "c_tilde"}.get(gate, gate)] = batch_major(S[:T, (k + 1) * H:(k + 2) * H])
+    out.update(xs=xs, h0=h0, c0=c0, S=S, hx=hx)
     return out
-
-
 def lstm_backward(dh, out, params, dc=None):
     """Back-propagation through time for `lstm_forward` (pass its returned dict as `out`).
 
@@ -110,47 +103,48 @@ def lstm_backward(dh, out, params, dc=None):
     Same layout and tricks as `lstm_forward`; `lstm_cell_backward` is the readable version.
     """
     fn = "lstm_backward"
-    xs, h0, c0, G, hx = out["xs"], out["h0"], out["c0"], out["gates"], out["hx"]
+    xs, h0, c0, S, hx = out["xs"], out["h0"], out["c0"], out["S"], out["hx"]
     dh = check_shape(fn, "dh", dh, out["h"].shape, "the shape of out['h']")
     T, D, H = xs.shape[0], xs.shape[-1], out["h"].shape[-1]
     p = check_params(fn, params, lstm_shapes(H, D))
-    dtype, B = G.dtype, G.shape[2]
+    dtype, B = S.dtype, S.shape[2]
     W = stack_gates(p, dtype)
     W_h_T = np.ascontiguousarray(W[:, :H].T)                 # (H, 4H)
-    Cs = hidden_major(out["c"], T, B, H)
-    c0_ = c0.reshape(B, H).T.astype(dtype)
-    dH = np.ascontiguousarray(hidden_major(dh, T, B, H), dtype=dtype)
-    # every step's pointwise factors at once: σ' = g(1 - g), tanh' = 1 - C̃², and ∂h/∂C = o(1 - tanh²C)
-    slope = np.empty_like(G)
-    np.multiply(G[:, :3 * H], 1 - G[:, :3 * H], out=slope[:, :3 * H])
-    np.multiply(G[:, 3 * H:], G[:, 3 * H:], out=slope[:, 3 * H:])
-    np.subtract(1, slope[:, 3 * H:], out=slope[:, 3 * H:])
-    tanh_c = np.tanh(Cs)
-    dc_from_h = G[:, 2 * H:3 * H] * (1 - tanh_c * tanh_c)
-    dZ = np.empty_like(G)                                # gradients of the pre-activations
-    dh_t, dc_via_h = np.empty((H, B), dtype), np.empty((H, B), dtype)
-    dh_next = np.zeros((H, B), dtype)
-    dc_t = np.zeros((H, B), dtype) if dc is None else np.array(
-        check_shape(fn, "dc", dc, out["h"].shape[1:], "the shape of one step of out['c']").reshape(B, H).T,
-        dtype=dtype)
+    dH = np.ascontiguousarray(dh.reshape(T, B, H).transpose(0, 2, 1), dtype=dtype)
+    # Every step's pointwise factors at once, before the loop:
+    # slope = [1 - C̃², f(1 - f), i(1 - i), o(1 - o)] (tanh' and σ' at each gate), and
+    # Q = [tanh C_t, o (1 - tanh² C_t)]: ∂h/∂o and ∂h/∂C.
+    G = S[:T, H:]
+    slope = G * (1 - G)
+    np.subtract(1, G[:, :H] * G[:, :H], out=slope[:, :H])
+    Q = np.empty((T, 2, H, B), dtype)
+    np.tanh(S[1:, :H], out=Q[:, 0])
+    np.multiply(S[:T, 4 * H:], 1 - Q[:, 0] * Q[:, 0], out=Q[:, 1])
+    # E[t] = [dC_{t-1}, dC̃, df, di, do, dC_t via h_t]: the gradients of step t, side by side like S
+    E = np.empty((T + 1, 6 * H, B), dtype)
+    E[T, :H] = 0 if dc is None else check_shape(
+        fn, "dc", dc, out["h"].shape[1:], "the shape of one step of out['c']").reshape(B, H).T
+    dzs, from_h, d_fi, d_ci = (E[:, H:5 * H], E[:, 4 * H:].reshape(T + 1, 2, H, B),
+                               E[:, 2 * H:4 * H].reshape(T + 1, 2, H, B), E[:, :2 * H].reshape(T + 1, 2, H, B))
+    d_cells, d_via_h = E[:, :H], E[:, 5 * H:]
+    f_i, c_prev_c_tilde = (S[:, rows].reshape(T + 1, 2, H, B) for rows in (slice(2 * H, 4 * H), slice(0, 2 * H)))
+    dh_t, dc_t, dh_next = dH[T - 1].copy(), np.empty((H, B), dtype), np.zeros((H, B), dtype)
     for t in reversed(range(T)):
-        g, dz, c_prev = G[t], dZ[t], (Cs[t - 1] if t > 0 else c0_)
-        np.add(dH[t], dh_next, out=dh_t)                # h_t feeds the loss and step t + 1
-        np.multiply(dh_t, dc_from_h[t], out=dc_via_h)
-        dc_t += dc_via_h                                 # C_t feeds h_t and step t + 1
-        np.multiply(dc_t, c_prev, out=dz[:H])            # df = dC · C_{t-1}
-        np.multiply(dc_t, g[3 * H:], out=dz[H:2 * H])    # di = dC · C̃
-        np.multiply(dh_t, tanh_c[t], out=dz[2 * H:3 * H])  # do = dh · tanh(C)
-        np.multiply(dc_t, g[H:2 * H], out=dz[3 * H:])    # dC̃ = dC · i
-        dz *= slope[t]                                   # through σ and tanh
-        dc_t *= g[:H]                                    # dC_{t-1} = dC · f
-        np.matmul(W_h_T, dz, out=dh_next)                # dh_{t-1}: one product for all four gates
+        dz = dzs[t]
+        np.multiply(Q[t], dh_t, out=from_h[t])              # do = dh · tanh C, and dC via h = dh · o (1 - tanh² C)
+        np.add(d_cells[t + 1], d_via_h[t], out=dc_t)        # C_t feeds h_t and step t + 1
+        np.multiply(c_prev_c_tilde[t], dc_t, out=d_fi[t])   # [df, di] = dC · [C_{t-1}, C̃]
+        np.multiply(f_i[t], dc_t, out=d_ci[t])              # [dC_{t-1}, dC̃] = dC · [f, i]
+        np.multiply(dz, slope[t], out=dz)                   # through tanh and σ: the pre-activations' gradients
+        np.dot(W_h_T, dz, out=dh_next)                      # dh_{t-1}: one product for all four gates
+        if t:
+            np.add(dH[t - 1], dh_next, out=dh_t)            # h_{t-1} feeds the loss and step t
     # The weights' and biases' gradients, summed over steps and examples, in ONE
     # product: Σ_t dz_t · [h_{t-1}, x_t, 1]ᵀ, with every step's block side by side.
-    dZ_all = dZ.transpose(1, 0, 2).reshape(4 * H, T * B)
-    dW = dZ_all @ hx[:T].transpose(0, 2, 1).reshape(T * B, H + D + 1)
+    dZ = dzs[:T]
+    dW = dZ.transpose(1, 0, 2).reshape(4 * H, T * B) @ hx[:T].transpose(0, 2, 1).reshape(T * B, H + D + 1)
     dX = np.matmul(dZ.transpose(0, 2, 1), W[:, H:H + D])       # (T, B, D)
-    grads = {"xs": dX.reshape(xs.shape), "h0": dh_next.T.reshape(h0.shape), "c0": dc_t.T.reshape(c0.shape)}
+    grads = {"xs": dX.reshape(xs.shape), "h0": dh_next.T.reshape(h0.shape), "c0": d_cells[0].T.reshape(c0.shape)}
     for k, gate in enumerate(FUSED_ORDER):
         rows = slice(k * H, (k + 1) * H)
         grads["W_" + gate] = dW[rows, :H + D]
