@@ -51,8 +51,9 @@ function render({ model, el }) {
 
   // ---- the sentence and its per-word numbers: one table per sentence length,
   // built on first use and kept, so switching sentences only swaps tables.
-  const tableWrap = h("div", { class: "lstm-table-wrap" });
-  const detail = h("p", { class: "lstm-readout lstm-lm-detail" });
+  const tableWrap = scrollRegion("The sentence, word by word, with the cell's gates and state (scrolls sideways)");
+  // The table in words, for the word the slider is on: announced when it changes.
+  const detail = h("p", { class: "lstm-readout lstm-lm-detail lstm-summary", "aria-live": "polite", data: { q: "summary" } });
   const tables = new Map();
   let table = null, wordCells = [], bars = {};
   function tableFor(n) {
@@ -84,6 +85,7 @@ function render({ model, el }) {
     const t = tableFor(n);
     table = t.node; wordCells = t.cells; bars = t.cellBars;
     tableWrap.replaceChildren(table);
+    tableWrap.check();
     wordSlider.input.max = n;
     shownLength = n;
   }
@@ -93,8 +95,10 @@ function render({ model, el }) {
     "+1 (singular) or −1 (plural) into the cell; the forget gate keeps it there through the words that follow, " +
     "while the output gate stays shut. At the verb the output gate opens: h<sub>t</sub> &gt; 0 picks “is”, " +
     "h<sub>t</sub> &lt; 0 picks “are”. Lengthen the phrase in between and watch the stored number fade a little at every word.";
+  const legend = h("div", { class: "lstm-legend" },
+    "The subject is underlined, the verb boxed; the current word has a bar under it. Bars start at 0 (left = negative).");
   root.append(h("h4", {}, "A language model keeps the subject's number until the verb"), help,
-    h("div", { class: "lstm-lm-controls" }, group, phraseSlider, wordSlot), tableWrap, detail);
+    h("div", { class: "lstm-lm-controls" }, group, phraseSlider, wordSlot), detail, tableWrap, legend);
   el.append(root);
 
   function draw() {
