@@ -11,6 +11,7 @@ Fixtures (other test areas rely on these exact names):
                                 failed requests (network failure or HTTP >= 400) go to
                                 ``page.failed_requests``.
 - ``phone_page``     (function) the same, as a 390 px wide phone (mobile emulation, touch).
+- ``dark_page``      (function) the same at desktop width, with the site in dark mode.
 - ``screenshot_dir`` (session)  ``_build/screenshots/`` (created).
 
 Browser-free tests never touch these fixtures, so they pay nothing for them.
@@ -143,4 +144,12 @@ def page(browser):
 @pytest.fixture
 def phone_page(browser):
     with guarded_page(browser, **PHONE) as pg:
+        yield pg
+
+
+@pytest.fixture
+def dark_page(browser):
+    with guarded_page(browser, viewport={"width": 1280, "height": 900}, color_scheme="dark") as pg:
+        # The theme keeps the reader's choice in localStorage; "dark" is what its switch stores.
+        pg.add_init_script("localStorage.setItem('mode', 'dark')")
         yield pg

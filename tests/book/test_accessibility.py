@@ -36,20 +36,28 @@ AXE_JS = """async (tags) => {
 # Wider than the viewport means the reader scrolls sideways. Under mobile emulation
 # innerWidth grows with the overflow, so compare with the layout viewport instead.
 OVERFLOW_JS = """() => {
-    const doc = document.documentElement;
-    const wide = [];
-    if (doc.scrollWidth > doc.clientWidth) {
-        for (const el of document.querySelectorAll('body *')) {
-            const r = el.getBoundingClientRect();
-            if (r.width > 0 && r.right > doc.clientWidth + 1 && !el.closest('[data-overflow-ok]')) {
-                // report the outermost offender only
-                if (!wide.some(w => w.el.contains(el))) wide.push({ el, right: Math.round(r.right) });
-            }
+    const doc = document.documentElement, width = doc.clientWidth;
+    // What sticks out past the viewport without a scrolling ancestor to hold it (innermost only).
+    const clipped = (el) => {
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (getComputedStyle(a).overflowX !== 'visible') return true;
         }
-    }
-    return { scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth,
-             offenders: wide.slice(0, 5).map(w => `${w.el.tagName.toLowerCase()}.${[...w.el.classList].join('.')} right=${w.right}`) };
+        return false;
+    };
+    const out = [...document.querySelectorAll('body *')].filter(el => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.right > width + 1 && !clipped(el);
+    });
+    const innermost = out.filter(el => !out.some(o => o !== el && el.contains(o)));
+    return { scrollWidth: doc.scrollWidth, clientWidth: width,
+             offenders: innermost.slice(0, 5).map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`) };
 }"""
+
+
+def widget_pages():
+    """The pages that embed a widget."""
+    marker = "application/vnd.jupyter.widget-view+json"
+    return [doc for doc in PAGES if marker in (REPO / "_build" / "html" / f"{doc}.html").read_text(encoding="utf-8")]
 
 
 def audit(pg, base_url, docname):
@@ -96,4 +104,16 @@ def test_axe_phone_no_serious_findings_and_no_sideways_scroll(phone_page, base_u
           f"{len(too_wide)} pages wider than 390 px")
     assert phone_page.evaluate("document.documentElement.clientWidth") == 390
     assert not too_wide, "pages wider than a 390 px phone:\n" + "\n".join(f"{d}: {w}" for d, w in too_wide.items())
+    assert not findings, describe(findings)
+
+
+def test_axe_dark_mode_widget_pages(dark_page, base_url, site_root):
+    """The widgets follow the site's dark mode: their text keeps its contrast there too."""
+    pages = widget_pages()
+    assert len(pages) >= 6, pages
+    findings = {doc: found for doc in pages if (found := audit(dark_page, base_url, doc))}
+    assert dark_page.evaluate("document.documentElement.dataset.theme") == "dark"
+    background = dark_page.locator(".lstm-widget").first.evaluate("el => getComputedStyle(el).backgroundColor")
+    print(f"\naxe dark mode: {nodes(findings)} serious/critical nodes on {len(findings)} of {len(pages)} widget pages")
+    assert background != "rgb(255, 255, 255)", "the widget stayed white in dark mode"
     assert not findings, describe(findings)
