@@ -14,6 +14,11 @@ function fmt(x, digits = 3) {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
+/** Set a node's text only when it differs: a redraw then touches only what changed. */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 /** document.createElement with attributes, dataset entries and children. */
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -59,7 +64,7 @@ function slider({ id, label, min, max, step, value, color, data = {}, format = f
     // Only touch the input when the model moved it (e.g. from Python), so a
     // slider being dragged is never fought over.
     if (Number(input.value) !== v) input.value = v;
-    output.textContent = format(v);
+    setText(output, format(v));
   };
   return wrap;
 }
@@ -77,7 +82,10 @@ function bar(lo, hi, color, data = {}) {
   const node = h("span", { class: "lstm-bar" }, track, num);
   const zero = (0 - lo) / (hi - lo);
   track.style.setProperty("--zero", `${100 * zero}%`); // where the zero line is drawn
+  let shown = null;
   node.set = (v) => {
+    if (v === shown) return; // unchanged: no style or layout work (a slider step changes few bars)
+    shown = v;
     const at = (Math.min(Math.max(v, lo), hi) - lo) / (hi - lo);
     fill.style.left = `${100 * Math.min(zero, at)}%`;
     fill.style.width = `${100 * Math.abs(at - zero)}%`;
@@ -152,14 +160,16 @@ function linePlot({ n, yMin, yMax, log = false, width = 640, height = 230, xLabe
       series[key].style.stroke = color; // a style, so var(--lstm-*) works
       node.append(series[key]);
     }
-    series[key].setAttribute("points", values.map((v, k) => `${X(k).toFixed(1)},${Y(v).toFixed(1)}`).join(" "));
+    const points = values.map((v, k) => `${X(k).toFixed(1)},${Y(v).toFixed(1)}`).join(" ");
+    if (series[key].getAttribute("points") !== points) series[key].setAttribute("points", points);
   }
   function marker(key, k, v, color) {
     if (!series[key]) { series[key] = svg("circle", { r: 4 }); series[key].style.fill = color; node.append(series[key]); }
     series[key].setAttribute("cx", X(k)); series[key].setAttribute("cy", Y(v));
   }
   function vline(key, k, color, label) {
-    if (!series[key]) {
+    if (series[key]) return; // drawn once: it marks a fixed step
+    {
       series[key] = svg("g", {}, svg("line", { "stroke-dasharray": "3 3" }), svg("text", { "text-anchor": "start" }));
       series[key].firstChild.style.stroke = color;
       node.insertBefore(series[key], grid.nextSibling);

@@ -172,21 +172,22 @@ function render({ model, el }) {
       cell.f.set(s.f[k]);
       cell.kept.set(s.f[k] * s.c_prev[k]);
       cell.write.set(s.i[k] * s.c_tilde[k]);
-      cell.writeDetail.textContent = `${fmt(s.i[k], 2)}×${fmt(s.c_tilde[k], 2)}`;
+      setText(cell.writeDetail, `${fmt(s.i[k], 2)}×${fmt(s.c_tilde[k], 2)}`);
       cell.c.set(c[k]);
       cell.o.set(s.o[k]);
-      cell.oDetail.textContent = `of tanh C: ${fmt(Math.tanh(c[k]), 2)}`;
+      setText(cell.oDetail, `of tanh C: ${fmt(Math.tanh(c[k]), 2)}`);
       cell.h.set(hh[k]);
       const what = [s.f[k] >= 0.5 ? "kept" : "erased"];
       if (s.i[k] >= 0.5 && Math.abs(s.c_tilde[k]) >= 0.1) what.push("written");
-      cell.what.textContent = what.join(" + ");
-      cell.what.className = `lstm-what ${what.map((w) => "is-" + w).join(" ")}`;
+      setText(cell.what, what.join(" + "));
+      const cls = `lstm-what ${what.map((w) => "is-" + w).join(" ")}`;
+      if (cell.what.className !== cls) cell.what.className = cls;
     }
     // The step in words, for the component last moved, with the numbers the table shows.
     const k = told, kept = cells[k].kept.textContent, write = cells[k].write.textContent;
-    summary.textContent = `C_t[${k + 1}] = ${cells[k].c.textContent}: the forget gate kept ${fmt(100 * s.f[k], 0)} % ` +
+    setText(summary, `C_t[${k + 1}] = ${cells[k].c.textContent}: the forget gate kept ${fmt(100 * s.f[k], 0)} % ` +
       `of ${cells[k].c_prev.textContent} (${kept}) and the input gate added ${fmt(s.i[k], 2)} × ${fmt(s.c_tilde[k], 2)} = ${write}; ` +
-      `h_t[${k + 1}] = ${fmt(s.o[k], 2)} × tanh(C_t) = ${cells[k].h.textContent}.`;
+      `h_t[${k + 1}] = ${fmt(s.o[k], 2)} × tanh(C_t) = ${cells[k].h.textContent}.`);
   }
   buildSliders();
   draw();

@@ -85,7 +85,6 @@ function render({ model, el }) {
     const t = tableFor(n);
     table = t.node; wordCells = t.cells; bars = t.cellBars;
     tableWrap.replaceChildren(table);
-    tableWrap.check();
     wordSlider.input.max = n;
     shownLength = n;
   }
@@ -95,6 +94,8 @@ function render({ model, el }) {
     "+1 (singular) or −1 (plural) into the cell; the forget gate keeps it there through the words that follow, " +
     "while the output gate stays shut. At the verb the output gate opens: h<sub>t</sub> &gt; 0 picks “is”, " +
     "h<sub>t</sub> &lt; 0 picks “are”. Lengthen the phrase in between and watch the stored number fade a little at every word.";
+  // Every sentence's table built now, so moving the phrase slider only swaps tables.
+  for (const s of sentences) tableFor(s.singular_words.length);
   const legend = h("div", { class: "lstm-legend" },
     "The subject is underlined, the verb boxed; the current word has a bar under it. Bars start at 0 (left = negative).");
   root.append(h("h4", {}, "A language model keeps the subject's number until the verb"), help,
@@ -110,7 +111,7 @@ function render({ model, el }) {
     phraseSlider.setValue(model.get("phrase"));
     wordSlider.setValue(step + 1);
     for (let k = 0; k < words.length; k++) {
-      wordCells[k].textContent = words[k];
+      setText(wordCells[k], words[k]);
       wordCells[k].classList.toggle("is-subject", k === subj);
       wordCells[k].classList.toggle("is-verb", k === verbAt);
       wordCells[k].classList.toggle("is-current", k === step);
@@ -121,8 +122,12 @@ function render({ model, el }) {
     }
     table.querySelectorAll("td").forEach((td) => td.classList.toggle("is-current", Number(td.dataset.k) === step));
     // A long sentence scrolls sideways: keep the current word in view (the page itself does not move).
+    // Measured in the next frame, so a slider step never forces a layout of its own.
     const cell = wordCells[step];
-    tableWrap.scrollLeft = Math.max(0, cell.offsetLeft + cell.offsetWidth / 2 - tableWrap.clientWidth / 2);
+    requestAnimationFrame(() => {
+      tableWrap.check();
+      tableWrap.scrollLeft = Math.max(0, cell.offsetLeft + cell.offsetWidth / 2 - tableWrap.clientWidth / 2);
+    });
     const c = model.get("c")[step], o = model.get("o")[step], hh = model.get("h")[step];
     detail.replaceChildren(
       h("b", {}, `At “${words[step]}”: `), "C", h("sub", {}, "t"), " = ", h("span", { class: "lstm-num", data: { q: "detail-c" } }, fmt(c)),

@@ -1,5 +1,6 @@
 """Finding one's way on the built site: chapter and exercise link to each other, one
-search button, and a printout with the widgets' state and without the navigation."""
+search button, a printout with the widgets' state and without the navigation, and no
+motion for a reader who asked for less."""
 from __future__ import annotations
 
 import re
@@ -57,3 +58,25 @@ def test_print_shows_widgets_state_without_navigation(page, base_url, screenshot
     pdf = page.pdf(format="A4")
     (screenshot_dir / "08_output_gate-print.pdf").write_bytes(pdf)
     assert len(pdf) > 50_000
+
+
+MOVING_JS = """() => [...document.querySelectorAll('*')].filter(e => {
+    const s = getComputedStyle(e);
+    const moves = (list) => list.split(',').some(d => parseFloat(d) > 0);
+    return moves(s.transitionDuration) || (s.animationName !== 'none' && moves(s.animationDuration));
+}).length"""
+
+
+def test_reduced_motion_stops_every_transition(browser, base_url):
+    counts = {}
+    for motion in ("no-preference", "reduce"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion=motion)
+        try:
+            page = context.new_page()
+            page.goto(f"{base_url}/book/05_forget_gate.html", wait_until="networkidle")
+            page.wait_for_function(WIDGETS_DRAWN_JS, timeout=30_000)
+            counts[motion] = page.evaluate(MOVING_JS)
+        finally:
+            context.close()
+    assert counts["no-preference"] > 0, counts  # the theme does animate: the check can see it
+    assert counts["reduce"] == 0, counts
