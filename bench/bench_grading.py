@@ -35,14 +35,14 @@ ENV = dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", ""))
 
 
 def make_class(course: Path, size: int) -> int:
+    """`size` submissions: the honest students of every assignment, again and again under new names."""
     students = honest_students()
-    copies = -(-size // len(students))
-    for k in range(copies):
-        for s in students:
-            folder = course / "submitted" / f"{s.name}-{k:02d}" / s.assignment
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{ASSIGNMENTS[s.assignment][0]}.ipynb").write_bytes(s.notebook)
-    return copies * len(students)
+    for i in range(size):
+        s = students[i % len(students)]
+        folder = course / "submitted" / f"{s.name}-{i // len(students):02d}" / s.assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{ASSIGNMENTS[s.assignment][0]}.ipynb").write_bytes(s.notebook)
+    return size
 
 
 def autograde(course: Path, *options: str) -> dict:

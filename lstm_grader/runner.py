@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from distributed import as_completed
+from distributed import wait
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
@@ -47,6 +47,7 @@ from lstm_grader.records import GradeRecord, Submission, digest
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "solutions"
 RELEASED = ROOT / "exercises"
+NO_WORKER_SECONDS = 120
 STATE = ".autograde_state.jsonl"  # content hash of every submission stored in a gradebook
 
 
@@ -176,30 +177,43 @@ def execute_and_store(run: ClassRun, submissions: list[Submission]) -> tuple[dic
         workers = worker_count(client)
         started = time.monotonic()
         futures = {client.submit(worker.grade, s, run.config, tag, key=_task_key(s, 0)): s.key for s in submissions}
-        retried = set()
+        retried, pending, idle_since = set(), set(futures), time.monotonic()
         with Progress(len(submissions)) as progress:
-            for future in (pending := as_completed(futures)):
-                key = futures[future]
+            while pending:
                 try:
-                    result = future.result()
-                except Exception as exc:  # the task itself was lost (e.g. its workers kept dying)
-                    result = GradeRecord(*key, by_key[key].content_hash, error=f"{type(exc).__name__}: {exc}")
-                if result.error and key not in retried:  # a passing cause gets one more try, elsewhere
-                    retried.add(key)
-                    again = client.submit(worker.grade, by_key[key], run.config, tag, key=_task_key(by_key[key], 1))
-                    futures[again] = key
-                    pending.add(again)
+                    done, pending = wait(pending, timeout=30, return_when="FIRST_COMPLETED")
+                except TimeoutError:
+                    done = set()
+                if not done:  # nothing finished: stop rather than wait for ever when no worker is left
+                    if worker_count(client):
+                        idle_since = time.monotonic()
+                    elif time.monotonic() - idle_since > NO_WORKER_SECONDS:
+                        raise SystemExit(f"no Dask worker left for {NO_WORKER_SECONDS} s: "
+                                         f"{len(pending)} submissions not graded (start workers, or run again)")
                     continue
-                if not result.error:
-                    storing = time.monotonic()
+                for future in done:
+                    key = futures[future]
                     try:
-                        gradebook.record(run.config, run.course / ".executed", by_key[key], result)
-                        remember(run, key, result.content_hash)
-                    except Exception as exc:  # one submission's storage failing must not stop the class
-                        result.error = f"storing the grades failed: {type(exc).__name__}: {exc}"
-                    result.store_seconds = round(time.monotonic() - storing, 3)
-                graded[key] = result
-                progress.update()
+                        result = future.result()
+                    except Exception as exc:  # the task itself was lost (e.g. its workers kept dying)
+                        result = GradeRecord(*key, by_key[key].content_hash, error=f"{type(exc).__name__}: {exc}")
+                    if result.error and key not in retried:  # a passing cause gets one more try, elsewhere
+                        retried.add(key)
+                        again = client.submit(worker.grade, by_key[key], run.config, tag,
+                                              key=_task_key(by_key[key], 1))
+                        futures[again] = key
+                        pending.add(again)
+                        continue
+                    if not result.error:
+                        storing = time.monotonic()
+                        try:
+                            gradebook.record(run.config, run.course / ".executed", by_key[key], result)
+                            remember(run, key, result.content_hash)
+                        except Exception as exc:  # one submission's storage failing must not stop the class
+                            result.error = f"storing the grades failed: {type(exc).__name__}: {exc}"
+                        result.store_seconds = round(time.monotonic() - storing, 3)
+                    graded[key] = result
+                    progress.update()
         return graded, workers, time.monotonic() - started
 
 
