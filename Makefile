@@ -9,7 +9,7 @@ UV    := $(VENV)/bin/uv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup assets book browser test bench lock clean release grading-kernel autograde feedback grades
+.PHONY: help setup sandbox assets book browser test bench lock clean release grading-kernel autograde feedback grades
 help:
 	@echo "make book   build the website into _build/html/"
 	@echo "make test   run every test (sets up the environment first)"
@@ -20,7 +20,12 @@ help:
 	@echo "make feedback   HTML feedback per student into course/feedback/"
 	@echo "make grades     export the gradebook to course/grades.csv"
 
-setup: $(STAMP) grading-kernel
+setup: $(STAMP) sandbox grading-kernel
+
+# Debian's bubblewrap: the grading sandbox (lstm_grader/sandbox.py). Installed when missing, like Chromium;
+# without root, `make autograde` says how to get it.
+sandbox:
+	@command -v bwrap >/dev/null || { test "$$(id -u)" != 0 || { apt-get update -qq && apt-get install -y -qq bubblewrap; }; }
 
 # The environment: created when absent, re-synced when the lock changes.
 $(STAMP): requirements/lock.txt requirements/torch.txt pyproject.toml
@@ -53,7 +58,7 @@ browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 # The browser tests read the built site, so the site is (re)built first.
-test: book browser grading-kernel
+test: book browser sandbox grading-kernel
 	$(PY) -m pytest
 
 # Student notebooks: exercises/ regenerated from solutions/ (nbgrader generate_assignment, then normalised).
@@ -70,8 +75,8 @@ grading-kernel: $(STAMP)
 
 # Instructor commands (see book/instructor_guide.md). JOBS=n sets the parallel workers, TIMEOUT=s the
 # seconds each notebook may run.
-autograde: grading-kernel
-	$(PY) -m lstm_grader autograde $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+autograde: sandbox grading-kernel
+	$(PY) -m lstm_grader autograde $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(ALLOW_UNISOLATED),--allow-unisolated)
 
 feedback: $(STAMP)
 	$(PY) -m lstm_grader feedback
