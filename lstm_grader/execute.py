@@ -31,9 +31,6 @@ from lstm_grader import sandbox as sandboxing
 from lstm_grader.sandbox import Isolation, Limits, Sandbox
 from nbgrader.preprocessors import Execute
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
 class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel command is the sandbox's, over ipc sockets in the sandbox's folder."""
 

@@ -49,12 +49,12 @@ def kernel_python_source() -> str:
 
 
 def runnable_by_everyone(path: str) -> bool:
-    """Every folder on the way is enterable and the file executable by any user (the sandbox's own uids)."""
-    real = Path(os.path.realpath(path))
+    """Every folder on the way (as named and as resolved) is enterable and the file executable by any user."""
     try:
-        if not real.stat().st_mode & stat.S_IXOTH:
-            return False
-        return all(parent.stat().st_mode & stat.S_IXOTH for parent in real.parents)
+        for named in (Path(os.path.abspath(path)), Path(os.path.realpath(path))):
+            if not all(parent.stat().st_mode & stat.S_IXOTH for parent in named.parents):
+                return False
+        return bool(Path(os.path.realpath(path)).stat().st_mode & stat.S_IXOTH)
     except OSError:
         return False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,29 @@ def test_output_is_capped():
     kept = sum(len("".join(o.get("text", ""))) for o in nb.cells[0].outputs)
     assert kept < (1 << 20) + 10_000
     assert "output truncated" in "".join("".join(o.get("text", "")) for o in nb.cells[0].outputs)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to make a folder that belongs to someone else")
+def test_a_kernel_environment_of_another_user_is_refused(monkeypatch, tmp_path):
+    from lstm_grader import kernel_env
+    monkeypatch.setenv("LSTM_GRADING_KERNEL_DIR", str(tmp_path))
+    theirs = kernel_env.env_dir()
+    theirs.mkdir()
+    os.chown(theirs, 65534, 65534)
+    with pytest.raises(kernel_env.KernelEnvError, match="belongs to uid 65534.*make grading-kernel"):
+        kernel_env.ensure()
+
+
+def test_the_kernel_environment_is_never_made_from_an_interpreter_others_cannot_run(monkeypatch, tmp_path):
+    from lstm_grader import kernel_env
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    python = closed / "python3"
+    python.symlink_to(os.path.realpath(sys.executable))
+    monkeypatch.setenv("LSTM_GRADING_KERNEL_PYTHON", str(python))
+    monkeypatch.setenv("LSTM_GRADING_KERNEL_DIR", str(tmp_path))
+    if os.geteuid() != 0:
+        pytest.skip("the check applies when root builds the environment for the sandbox's uids")
+    with pytest.raises(kernel_env.KernelEnvError, match="every user can run.*apt-get install python3"):
+        kernel_env.ensure()
+    assert not kernel_env.env_dir().exists()
