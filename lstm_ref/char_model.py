@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lstm import init_lstm, lstm_backward, lstm_forward
-from .train import adam_step, clip_gradients, init_linear, linear, linear_backward
+# The package's public API (this module is not imported by lstm_ref/__init__, so the package is complete here).
+from . import adam_step, clip_gradients, init_linear, init_lstm, linear, linear_backward, lstm_backward, lstm_forward
 
 # The alphabet is fixed, not read from the text: printable ASCII and the newline.
 ALPHABET = "\n" + "".join(chr(c) for c in range(32, 127))
