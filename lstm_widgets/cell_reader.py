@@ -5,7 +5,7 @@ import traitlets as t
 
 from lstm_ref import char_model
 
-from ._assets import css, esm
+from ._assets import module_file, style_file
 
 DIGITS = 4          # values are stored rounded to this many decimals (the view prints 3)
 QUANTITIES = ("c", "f", "i", "c_tilde", "o", "h")
@@ -22,8 +22,8 @@ class CellReader(anywidget.AnyWidget):
     ``position`` the character whose gates are detailed.
     """
 
-    _esm = esm("cell_reader.js")
-    _css = css("cell_reader.css")
+    _esm = module_file("cell_reader")
+    _css = style_file("cell_reader")
 
     text = t.Unicode().tag(sync=True)
     cell_ids = t.List(t.Int()).tag(sync=True)
