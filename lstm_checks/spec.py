@@ -334,4 +334,7 @@ EXERCISES = {
     "08_variants": ("gru_cell", "peephole_lstm_cell"),
 }
 _EXERCISE_OF = {fn: exercise for exercise, fns in EXERCISES.items() for fn in fns}
+if set(_EXERCISE_OF) != {spec.name for spec in _SPECS}:
+    raise ValueError(f"lstm_checks.spec: EXERCISES and the specs name different functions: "
+                     f"{sorted(set(_EXERCISE_OF) ^ {spec.name for spec in _SPECS})}")
 SPECS: dict[str, GradedFunction] = {spec.name: replace(spec, exercise=_EXERCISE_OF[spec.name]) for spec in _SPECS}

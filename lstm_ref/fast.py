@@ -141,9 +141,9 @@ def lstm_backward(dh, out, params, dc=None):
             np.add(dH[t - 1], dh_next, out=dh_t)            # h_{t-1} feeds the loss and step t
     # The weights' and biases' gradients, summed over steps and examples, in ONE
     # product: Σ_t dz_t · [h_{t-1}, x_t, 1]ᵀ, with every step's block side by side.
-    dZ = dzs[:T]
-    dW = dZ.transpose(1, 0, 2).reshape(4 * H, T * B) @ hx[:T].transpose(0, 2, 1).reshape(T * B, H + D + 1)
-    dX = np.matmul(dZ.transpose(0, 2, 1), W[:, H:H + D])       # (T, B, D)
+    dZ = dzs[:T].transpose(1, 0, 2).reshape(4 * H, T * B)       # column t·B + b: step t, example b
+    dW = dZ @ hx[:T].transpose(0, 2, 1).reshape(T * B, H + D + 1)
+    dX = (W[:, H:H + D].T @ dZ).T.reshape(T, B, D)              # and every step's dx, also in one product
     grads = {"xs": dX.reshape(xs.shape), "h0": dh_next.T.reshape(h0.shape), "c0": d_cells[0].T.reshape(c0.shape)}
     for k, gate in enumerate(FUSED_ORDER):
         rows = slice(k * H, (k + 1) * H)

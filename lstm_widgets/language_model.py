@@ -7,7 +7,7 @@ import traitlets as t
 import lstm_ref
 
 from . import agreement
-from ._assets import css, esm
+from ._assets import module_file, style_file
 
 # The words between the subject and the verb, from none to a long phrase: the
 # reader picks one with a slider, to see how far the cell carries the number.
@@ -62,8 +62,8 @@ class LanguageModel(anywidget.AnyWidget):
     the word before the verb) describe the chosen sentence.
     """
 
-    _esm = esm("language_model.js")
-    _css = css("language_model.css")
+    _esm = module_file("language_model")
+    _css = style_file("language_model")
 
     plural = t.Bool(False).tag(sync=True)
     phrase = t.Int(1).tag(sync=True)

@@ -72,3 +72,23 @@ def test_every_spec_names_an_lstm_ref_function_with_its_arguments():
         reference = getattr(lstm_ref, spec.reference)
         positional = [p.name for p in inspect.signature(reference).parameters.values() if p.default is p.empty]
         assert tuple(positional) == spec.arguments, name
+
+
+def test_a_new_graded_function_needs_only_its_spec_and_reference_for_its_check_data():
+    """A spec without mistakes: make_check_data takes its expected values from the named lstm_ref function."""
+    import dataclasses
+    import importlib.util
+
+    import numpy as np
+
+    from lstm_checks.numbers import fixed_source
+
+    loader = importlib.util.spec_from_file_location("make_check_data", ROOT / "tools" / "make_check_data.py")
+    make_check_data = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(make_check_data)
+    spec = dataclasses.replace(SPECS["lstm_forward"], name="new_sequence_function", mistakes={},
+                               reference="lstm_forward")
+    args, kwargs = spec.build(fixed_source(), 3, 2, (2,), 4)
+    want, mistakes = make_check_data.case(spec, args, kwargs)
+    assert mistakes == {} and set(want) == {"h", "c"}
+    np.testing.assert_array_equal(want["h"], lstm_ref.lstm_forward(*args, **kwargs)["h"])

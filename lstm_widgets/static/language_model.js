@@ -52,8 +52,9 @@ function render({ model, el }) {
 
   // ---- the sentence and its per-word numbers: one table per sentence length,
   // built on first use and kept, so switching sentences only swaps tables.
-  const tableWrap = h("div", { class: "lstm-table-wrap" });
-  const detail = h("p", { class: "lstm-readout lstm-lm-detail" });
+  const tableWrap = scrollRegion("The sentence, word by word, with the cell's gates and state (scrolls sideways)");
+  // The table in words, for the word the slider is on: announced when it changes.
+  const detail = h("p", { class: "lstm-readout lstm-lm-detail lstm-summary", "aria-live": "polite", data: { q: "summary" } });
   const tables = new Map();
   let table = null, wordCells = [], bars = {};
   function tableFor(n) {
@@ -95,8 +96,12 @@ function render({ model, el }) {
     "gate keeps it there through the words that follow. After every noun a verb could come next, so the output " +
     "gate opens there: h<sub>t</sub> &gt; 0 predicts “are”, h<sub>t</sub> &lt; 0 predicts “is” for the next word. " +
     "Lengthen the phrase in between and watch the stored number fade a little at every word.";
+  // Every sentence's table built now, so moving the phrase slider only swaps tables.
+  for (const s of sentences) tableFor(s.singular_words.length);
+  const legend = h("div", { class: "lstm-legend" },
+    "The subject is underlined, the verb boxed; the current word has a bar under it. Bars start at 0 (left = negative).");
   root.append(h("h4", {}, "A language model keeps the subject's number until the verb"), help,
-    h("div", { class: "lstm-lm-controls" }, group, phraseSlider, wordSlot), tableWrap, detail);
+    h("div", { class: "lstm-lm-controls" }, group, phraseSlider, wordSlot), detail, tableWrap, legend);
   el.append(root);
 
   function draw() {
@@ -108,7 +113,7 @@ function render({ model, el }) {
     phraseSlider.setValue(model.get("phrase"));
     wordSlider.setValue(step + 1);
     for (let k = 0; k < words.length; k++) {
-      wordCells[k].textContent = words[k];
+      setText(wordCells[k], words[k]);
       wordCells[k].classList.toggle("is-subject", k === subj);
       wordCells[k].classList.toggle("is-verb", k === verbAt);
       wordCells[k].classList.toggle("is-current", k === step);
@@ -119,8 +124,12 @@ function render({ model, el }) {
     }
     table.querySelectorAll("td").forEach((td) => td.classList.toggle("is-current", Number(td.dataset.k) === step));
     // A long sentence scrolls sideways: keep the current word in view (the page itself does not move).
+    // Measured in the next frame, so a slider step never forces a layout of its own.
     const cell = wordCells[step];
-    tableWrap.scrollLeft = Math.max(0, cell.offsetLeft + cell.offsetWidth / 2 - tableWrap.clientWidth / 2);
+    requestAnimationFrame(() => {
+      tableWrap.check();
+      tableWrap.scrollLeft = Math.max(0, cell.offsetLeft + cell.offsetWidth / 2 - tableWrap.clientWidth / 2);
+    });
     const c = model.get("c")[step], o = model.get("o")[step], hh = model.get("h")[step];
     detail.replaceChildren(
       h("b", {}, `At “${words[step]}”: `), "C", h("sub", {}, "t"), " = ", h("span", { class: "lstm-num", data: { q: "detail-c" } }, fmt(c)),
