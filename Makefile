@@ -9,11 +9,12 @@ UV    := $(VENV)/bin/uv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup sandbox assets book browser test bench lock clean release grading-kernel autograde feedback grades
+.PHONY: train help setup sandbox assets book browser test bench lock clean release grading-kernel autograde feedback grades
 help:
 	@echo "make book   build the website into _build/html/"
 	@echo "make test   run every test (sets up the environment first)"
 	@echo "make bench  print speed measurements"
+	@echo "make train  retrain the character-level LSTM the book looks inside (models/char_lstm/)"
 	@echo "make release  regenerate exercises/ (student notebooks) from solutions/"
 	@echo "make lock   refresh requirements/lock.txt from requirements/requirements.in"
 	@echo "make autograde  grade every submission under course/submitted/ (sandboxed, in parallel)"
@@ -61,6 +62,11 @@ browser:
 # The browser tests read the built site, so the site is (re)built first.
 test: book browser sandbox grading-kernel
 	$(PY) -m pytest
+
+# The character-level LSTM of the chapter "Looking inside a trained LSTM": seeded, one thread, a few
+# minutes; its result (models/char_lstm/model.npz) is committed and the book build only loads it.
+train: $(STAMP)
+	$(PY) tools/train_char_lstm.py
 
 # Student notebooks: exercises/ regenerated from solutions/ (nbgrader generate_assignment, then normalised).
 release: $(STAMP)
