@@ -7,7 +7,8 @@ Prints (a measurement, not a test):
   with the embedded cluster of one worker (--jobs 1) and of two (--jobs 2): seconds per notebook, the speed-up;
   on a scheduler plus two workers started from Dask's command-line tools (--scheduler): the distribution overhead
   against the embedded two-worker cluster (target <= 10 %);
-- the kernel part of one notebook: sandboxed, rlimits-only mode, and a plain unconfined ipykernel.
+- the kernel part of one notebook: sandboxed (bubblewrap), unisolated (`--allow-unisolated`: limits only), and a
+  plain unconfined ipykernel.
 ``BENCH_CLASS_SIZE`` sets the class size (default 552); other work on the machine slows every number.
 """
 from __future__ import annotations
@@ -62,7 +63,7 @@ def per_notebook(report: dict) -> tuple[float, float, float]:
 
 
 def kernel_costs(course: Path, repeats: int = 6) -> dict:
-    """Seconds to run one graded notebook's cells: sandboxed, rlimits-only, and a plain ipykernel."""
+    """Seconds to run one graded notebook's cells: sandboxed, unisolated (limits only), and a plain ipykernel."""
     code = f"""
 import json, statistics, sys, time
 from pathlib import Path
@@ -86,18 +87,18 @@ def run(kind, path):
         NotebookClient(nb, km=PlainKM(kernel_name="python3"), allow_errors=True,
                        resources={{"metadata": {{"path": str(path.parent)}}}}).execute()
     else:
-        SandboxedExecute(notebook_timeout=60).preprocess(nb, {{"metadata": {{"path": str(path.parent)}}}})
+        unisolated = {{"bwrap": "/nonexistent/bwrap", "allow_unisolated": True}} if kind == "unisolated" else {{}}
+        SandboxedExecute(notebook_timeout=60, **unisolated).preprocess(
+            nb, {{"metadata": {{"path": str(path.parent)}}}})
     return time.monotonic() - start
 print(json.dumps(statistics.median(run(sys.argv[1], paths[i % len(paths)]) for i in range({repeats}))))
 """
     results = {}
-    for kind, mode in (("sandbox", None), ("rlimits", "rlimits"), ("plain", None)):
+    for kind in ("sandbox", "unisolated", "plain"):
         env = dict(ENV, LSTM_COURSE_GRADING="1")
-        if mode:
-            env["LSTM_GRADING_SANDBOX_MODE"] = mode
         if kind == "plain":  # the sandbox copies lstm_checks in; here the kernel finds it in the repository
             env["PYTHONPATH"] = str(ROOT)
-        out = subprocess.run([sys.executable, "-c", code, "plain" if kind == "plain" else "sandbox"], cwd=ROOT,
+        out = subprocess.run([sys.executable, "-c", code, kind], cwd=ROOT,
                              env=env, check=True, capture_output=True, text=True).stdout
         results[kind] = json.loads(out.strip().splitlines()[-1])
     return results
@@ -133,7 +134,7 @@ def main() -> None:
               "slows every number above, and the parallel runs most)", flush=True)
         costs = kernel_costs(base / "embedded-1-worker")
         print(f"isolation cost per notebook (median, kernel start to shutdown, same kernel environment): sandboxed "
-              f"{costs['sandbox']:.2f} s, rlimits-only {costs['rlimits']:.2f} s, unconfined {costs['plain']:.2f} s; "
+              f"{costs['sandbox']:.2f} s, unisolated {costs['unisolated']:.2f} s, unconfined {costs['plain']:.2f} s; "
               f"the sandbox adds {costs['sandbox'] - costs['plain']:+.2f} s")
     finally:
         shutil.rmtree(base, ignore_errors=True)

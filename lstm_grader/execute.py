@@ -2,8 +2,9 @@
 
 `SandboxedExecute` replaces nbgrader's ``Execute`` in ``c.Autograde.autograde_preprocessors``. Compared with it:
 
-- the kernel is started by `lstm_grader.sandbox` (own uid, namespaces, rlimits/cgroups, no lstm_ref, no course
-  folder) and talks over ipc sockets;
+- the kernel is started by `lstm_grader.sandbox` (bubblewrap: an allow-list view of the filesystem, no network,
+  own pid namespace; own uid as root; cgroups or rlimits and a watchdog; no lstm_ref) and talks over ipc sockets;
+  without bubblewrap it refuses to run unless ``allow_unisolated`` is set, and then records that it ran unisolated;
 - ``notebook_timeout`` bounds the whole notebook (every cell shares it); a cell that runs past it is recorded as
   ``TimeLimitExceeded`` and the cells after it as not run; the kernel is killed, not interrupted (a submission can
   ignore SIGINT);
@@ -26,15 +27,13 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.client import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
-from traitlets import Any, Integer, List, Unicode
+from traitlets import Any, Bool, Integer, Unicode
 
 from lstm_checks.report import MIME
+from lstm_grader import sandbox as sandboxing
 from lstm_grader.records import ExecuteRecord, notebook_grading
-from lstm_grader.sandbox import Limits, Sandbox
+from lstm_grader.sandbox import Isolation, Limits, Sandbox
 from nbgrader.preprocessors import NbGraderPreprocessor
-
-ROOT = Path(__file__).resolve().parent.parent
-
 
 class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel command is the sandbox's, over ipc sockets in the sandbox's folder."""
@@ -56,7 +55,7 @@ class SandboxKernelManager(AsyncKernelManager):
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
             log.close()
-        self.sandbox.process = self.provisioner.process
+        self.sandbox.started(self.provisioner.process)
 
 
 def error_output(ename: str, evalue: str) -> dict:
@@ -116,8 +115,12 @@ class SandboxedExecute(NbGraderPreprocessor):
     max_processes = Integer(64, help="Processes and threads the kernel's uid may have.").tag(config=True)
     file_bytes = Integer(16 << 20, help="Largest file the kernel may write.").tag(config=True)
     work_bytes = Integer(64 << 20, help="Size of the kernel's scratch folder (tmpfs).").tag(config=True)
-    hidden_paths = List(Unicode(), help="Folders the kernel must not see besides the repository (the course "
-                        "folder: the gradebook and every other student's work).").tag(config=True)
+    bwrap = Unicode("bwrap", help="The bubblewrap binary that isolates the kernel (a name on PATH or a path).").tag(
+        config=True)
+    allow_unisolated = Bool(False, help="Grade even where bubblewrap cannot isolate the kernel (each notebook's "
+                            "record and feedback then say so).").tag(config=True)
+    class_run = Unicode("", help="Which class run the kernels belong to (the course folder): tagged in each "
+                        "kernel's environment for the instructor's process listings.").tag(config=True)
 
     def _limits(self) -> Limits:
         return Limits(memory_bytes=self.memory_bytes, address_space_bytes=self.address_space_bytes,
@@ -142,9 +145,11 @@ class SandboxedExecute(NbGraderPreprocessor):
     def preprocess(self, nb, resources=None):
         resources = resources if resources is not None else {}
         path = resources.get("metadata", {}).get("path") or None
-        # A worker on another machine may have no such folder: there is then nothing to hide.
-        hide = sorted(p for p in {str(ROOT), *self.hidden_paths} if os.path.isdir(p))
-        sandbox = Sandbox(self._limits(), work_src=path, hide=hide)
+        isolation = sandboxing.isolation(self.bwrap)
+        if not isolation.isolated and not self.allow_unisolated:
+            raise sandboxing.SandboxUnavailable(isolation.refusal())
+        # bubblewrap's allow-list view hides the repository and the course folder: nothing to list here.
+        sandbox = Sandbox(self._limits(), work_src=path, isolation=isolation, class_run=self.class_run)
         client = self._client(nb, resources, sandbox)
         deadline = monotonic() + self.notebook_timeout
         client.timeout_func = lambda _cell: max(1, int(deadline - monotonic() + 0.999))
@@ -197,6 +202,21 @@ class SandboxedExecute(NbGraderPreprocessor):
             record.seconds = round(monotonic() - started, 3)
         notebook_grading(resources).execute = record
         return nb, resources
+
+
+def check_isolation(config, quiet: bool = False) -> Isolation:
+    """What isolates the learners' code here (printed as one line); SystemExit naming cause and fix when grading
+    cannot start, or when it would run unisolated without ``allow_unisolated``."""
+    settings = SandboxedExecute(config=config)
+    try:
+        isolation = sandboxing.isolation(settings.bwrap)
+    except sandboxing.SandboxUnavailable as exc:
+        raise SystemExit(f"autograde cannot start: {exc}") from None
+    if not isolation.isolated and not settings.allow_unisolated:
+        raise SystemExit(isolation.refusal())
+    if not quiet:
+        print(isolation.line(settings._limits()), flush=True)
+    return isolation
 
 
 def _tail(path, limit=2000) -> str:

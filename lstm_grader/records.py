@@ -74,6 +74,7 @@ class GradeRecord:
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     worker: str = ""
+    isolation: str = ""  # what confined the kernels on that worker: "bubblewrap" or "unisolated"
     error: str | None = None  # the grading itself failed (not the learner's code: that is scored)
     store_seconds: float | None = None  # set by the coordinator: its time writing this to the gradebook
 

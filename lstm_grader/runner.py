@@ -1,8 +1,10 @@
 """The instructor's commands: autograde a class (on this machine or a Dask cluster), write feedback, export grades.
 
 ``python -m lstm_grader autograde [assignment ...] [--student S] [--jobs N | --scheduler tcp://host:8786]
-[--timeout S] [--course DIR] [--db-url URL] [--regrade | --regrade-student S | --regrade-assignment A]``
-(``make autograde``) runs the pipeline `autograde` spells out:
+[--timeout S] [--course DIR] [--db-url URL] [--regrade | --regrade-student S | --regrade-assignment A]
+[--allow-unisolated]`` (``make autograde``) first prints what isolates the learners' code here and refuses to grade
+without isolation unless ``--allow-unisolated`` (`lstm_grader.execute.check_isolation`), then runs the pipeline
+`autograde` spells out:
 
 1. collect     what was handed in under <course>/submitted, and which of it changed since it was last graded;
 2. rebuild     each submission's notebooks from the released ones plus the learner's answers (`lstm_grader.rebuild`)
@@ -14,9 +16,10 @@
 6. report      a summary on the terminal and <course>/autograde_report.json.
 
 The workers: an embedded Dask cluster of ``--jobs`` processes (default: the number of cores), or an existing one
-(``--scheduler``). A worker lost mid-run has its submissions graded again elsewhere. A submission whose files, and
-whose assignment, are unchanged since it was graded into the same gradebook is skipped unless a regrade option
-names it. ``feedback`` writes <course>/feedback/<student>/<assignment>/<nb>.html (hidden tests' source not shown);
+(``--scheduler``); each worker finds its own isolation and the report names it per submission. A worker lost
+mid-run has its submissions graded again elsewhere. A submission whose files, and whose assignment, are unchanged
+since it was graded into the same gradebook is skipped unless a regrade option names it.
+``feedback`` writes <course>/feedback/<student>/<assignment>/<nb>.html (hidden tests' source not shown);
 ``grades`` writes <course>/grades.csv (nbgrader's CSV export).
 """
 from __future__ import annotations
@@ -40,6 +43,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from lstm_grader import gradebook, worker
 from lstm_grader.cluster import dask_client, worker_count
+from lstm_grader.execute import check_isolation
 from lstm_grader.progress import Progress
 from lstm_grader.rebuild import read_submission, rebuild
 from lstm_grader.records import GradeRecord, Submission, digest
@@ -85,8 +89,8 @@ def load_config(course: Path | None = None, timeout: int | None = None, db_url: 
     if timeout is not None:
         config.SandboxedExecute.notebook_timeout = timeout
     config.CourseDirectory.root = str(ROOT)
-    # The kernel sees neither the repository nor the course folder (gradebook, other students' work).
-    config.SandboxedExecute.hidden_paths = [str(ROOT), str(course_dir_of(config))]
+    # Each kernel's environment names its class run (bubblewrap already hides the course folder from it).
+    config.SandboxedExecute.class_run = str(course_dir_of(config))
     return config
 
 
@@ -100,12 +104,13 @@ def course_dir_of(config: Config) -> Path:
 
 def autograde(run: ClassRun) -> dict:
     started = time.monotonic()
+    isolation = check_isolation(run.config, run.quiet)  # one line on the terminal; stops here when it cannot isolate
     submissions, unchanged = collect(run)                                   # 1. collect + 2. rebuild
     gradebook.register_assignments(run.config, run.course, SOURCE, sorted({s.assignment for s in submissions}))
     graded, workers, grading_seconds = {}, 0, 0.0
     if submissions:
         graded, workers, grading_seconds = execute_and_store(run, submissions)  # 3. execute, 4. verdict, 5. store
-    report = make_report(run, submissions, unchanged, graded, workers, grading_seconds, started)  # 6. report
+    report = make_report(run, isolation, submissions, unchanged, graded, workers, grading_seconds, started)  # 6.
     if not run.quiet:
         print_summary(report)
     return report
@@ -172,11 +177,10 @@ def execute_and_store(run: ClassRun, submissions: list[Submission]) -> tuple[dic
     """Grade on the Dask workers; store each returned submission as it arrives, exactly once."""
     by_key = {s.key: s for s in submissions}
     graded: dict[tuple[str, str], GradeRecord] = {}
-    tag = str(run.course)
     with dask_client(run.scheduler, run.jobs or os.cpu_count() or 1) as client:
         workers = worker_count(client)
         started = time.monotonic()
-        futures = {client.submit(worker.grade, s, run.config, tag, key=_task_key(s, 0)): s.key for s in submissions}
+        futures = {client.submit(worker.grade, s, run.config, key=_task_key(s, 0)): s.key for s in submissions}
         retried, pending, idle_since = set(), set(futures), time.monotonic()
         with Progress(len(submissions)) as progress:
             while pending:
@@ -199,7 +203,7 @@ def execute_and_store(run: ClassRun, submissions: list[Submission]) -> tuple[dic
                         result = GradeRecord(*key, by_key[key].content_hash, error=f"{type(exc).__name__}: {exc}")
                     if result.error and key not in retried:  # a passing cause gets one more try, elsewhere
                         retried.add(key)
-                        again = client.submit(worker.grade, by_key[key], run.config, tag,
+                        again = client.submit(worker.grade, by_key[key], run.config,
                                               key=_task_key(by_key[key], 1))
                         futures[again] = key
                         pending.add(again)
@@ -255,7 +259,7 @@ def remember(run: ClassRun, key: tuple[str, str], content_hash: str) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # The report.
 
-def make_report(run, submissions, unchanged, graded, workers, grading_seconds, started) -> dict:
+def make_report(run, isolation, submissions, unchanged, graded, workers, grading_seconds, started) -> dict:
     path = run.course / "autograde_report.json"
     try:
         previous = json.loads(path.read_text()).get("students", {})
@@ -264,7 +268,7 @@ def make_report(run, submissions, unchanged, graded, workers, grading_seconds, s
     report = {"workers": workers, "jobs": workers, "scheduler": run.scheduler or "embedded",
               "submissions": len(submissions), "skipped_unchanged": len(unchanged),
               "grading_seconds": round(grading_seconds, 3), "total_seconds": round(time.monotonic() - started, 3),
-              "students": {}}
+              "isolation": vars(isolation), "students": {}}
     for student, assignment in unchanged:
         entry = previous.get(student, {}).get(assignment)
         if entry:
@@ -272,7 +276,7 @@ def make_report(run, submissions, unchanged, graded, workers, grading_seconds, s
     for submission in submissions:
         result = graded[submission.key]
         entry = {"graded": not result.error, "seconds": result.seconds, "cpu_seconds": result.cpu_seconds,
-                 "store_seconds": result.store_seconds, "worker": result.worker,
+                 "store_seconds": result.store_seconds, "worker": result.worker, "isolation": result.isolation,
                  "problems": submission.problems}
         if result.error:
             entry["error"] = result.error.splitlines()[0]
@@ -360,6 +364,8 @@ def main(argv=None) -> int:
     parser.add_argument("--regrade-student", action="append", default=[], help="regrade this student (repeatable)")
     parser.add_argument("--regrade-assignment", action="append", default=[],
                         help="regrade this assignment (repeatable)")
+    parser.add_argument("--allow-unisolated", action="store_true",
+                        help="grade even where bubblewrap cannot isolate the learners' code (recorded per grade)")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     # nbgrader shells out to alembic, which lives beside this interpreter.
@@ -367,6 +373,8 @@ def main(argv=None) -> int:
     config = load_config(args.course, args.timeout, args.db_url)
     course = course_dir_of(config)
     _quiet_logs(course / ".logs" / f"{args.command}.log")
+    if args.allow_unisolated:
+        config.SandboxedExecute.allow_unisolated = True
     if args.command == "autograde":
         run = ClassRun(config, course, jobs=args.jobs, scheduler=args.scheduler, assignments=args.assignments or None,
                        students=args.student, regrade_all=args.regrade, regrade_students=args.regrade_student,

@@ -17,12 +17,10 @@ import psutil
 from nbconvert.exporters import NotebookExporter
 from traitlets.config import Config
 
+from lstm_grader import sandbox as sandboxing
+from lstm_grader.execute import SandboxedExecute
 from lstm_grader.records import GradeRecord, Submission, notebook_grading
 from lstm_grader.steps import ON_WORKER
-
-# The sandbox tags each kernel's environment with the class run it belongs to (the instructor's process listings
-# and the red-team tests look for it); lstm_grader.sandbox reads this name.
-CLASS_TAG = "LSTM_GRADING_COURSE_ROOT"
 
 
 def _cpu_seconds() -> float:
@@ -30,12 +28,14 @@ def _cpu_seconds() -> float:
     return times.user + times.system + times.children_user + times.children_system  # the kernels' time included
 
 
-def grade(submission: Submission, config: Config, class_tag: str = "") -> GradeRecord:
+def grade(submission: Submission, config: Config) -> GradeRecord:
     record = GradeRecord(submission.student, submission.assignment, submission.content_hash,
                          worker=f"{socket.gethostname()}:{os.getpid()}")
     started, cpu = time.monotonic(), _cpu_seconds()
-    os.environ[CLASS_TAG] = class_tag
     try:
+        # What confines the kernels on this worker (found once per process); without bubblewrap and without
+        # allow_unisolated, SandboxedExecute refuses and the grade is reported as not graded.
+        record.isolation = sandboxing.isolation(SandboxedExecute(config=config).bwrap).mode
         exporter = NotebookExporter(config=config)
         for step in ON_WORKER:
             exporter.register_preprocessor(step, enabled=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import json
 import os
 import pwd
 import shutil
@@ -95,6 +96,9 @@ def test_a_class_on_a_dask_cluster_loses_a_worker_and_no_grade(dask_cluster, tmp
     with open(course / "grades.csv") as f:
         assert len(list(csv.DictReader(f))) == len(students)
     assert "autograde: 5/5" in err  # the progress line, plain when not on a terminal
+    # Each worker found its own isolation, and the report says which one graded each submission.
+    report = json.loads((course / "autograde_report.json").read_text())
+    assert {e["isolation"] for entries in report["students"].values() for e in entries.values()} == {"bubblewrap"}
 
 
 # ---------------------------------------------------------------------------------------------------------------
