@@ -51,16 +51,17 @@ class _Painter:
             return color
         return FADED
 
-    def line(self, points, color, group=None, arrow=True, dashed=False, z=1):
+    def line(self, points, color, group=None, arrow=True, dashed=False, z=1, gid=None):
+        """A polyline through ``points``; ``gid`` names its artists (tests find a line by it)."""
         color = self._color(color, group)
         pts = [self._p(*p) for p in points]
         style = "--" if dashed else "-"
         if len(pts) > 2:  # all but the last segment as a plain polyline
             xs, ys = zip(*pts[:-1])
-            self.ax.plot(xs, ys, color=color, lw=LINE_WIDTH, ls=style, solid_capstyle="round", zorder=z)
+            self.ax.plot(xs, ys, color=color, lw=LINE_WIDTH, ls=style, solid_capstyle="round", zorder=z, gid=gid)
         self.ax.add_patch(FancyArrowPatch(
             pts[-2], pts[-1], arrowstyle="-|>" if arrow else "-", mutation_scale=14,
-            color=color, lw=LINE_WIDTH, linestyle=style, zorder=z, shrinkA=0, shrinkB=0))
+            color=color, lw=LINE_WIDTH, linestyle=style, zorder=z, shrinkA=0, shrinkB=0, gid=gid))
 
     def layer(self, xy, label, color, group=None, width=1.3, height=0.9):
         color = self._color(color, group)
@@ -169,10 +170,12 @@ def draw_lstm_cell(ax=None, origin=(0.0, 0.0), highlight=None, peephole=False, c
     P.line([(11.2, 1), (11.2, 9.6)], h, "output")
 
     if peephole:
-        # Peepholes: each gate layer also sees the cell state (dashed).
-        for xl, group, color in ((1.75, "forget", COLORS["forget"]), (3.75, "input", COLORS["input_gate"]),
-                                 (7.55, "output", COLORS["output"])):
-            P.line([(xl, 7), (xl, 3.5)], c, group, dashed=True)
+        # Peepholes (dashed), as in lstm_ref.peephole_lstm_cell: the forget and input gates read the OLD
+        # cell state C_{t-1}, tapped left of the forget gate's x; the output gate reads the NEW C_t,
+        # tapped right of the +.
+        P.line([(1.75, 7), (1.75, 3.5)], c, "forget", dashed=True, gid="peephole-forget")
+        P.line([(1.0, 7), (1.0, 6.1), (3.75, 6.1), (3.75, 3.5)], c, "input", dashed=True, gid="peephole-input")
+        P.line([(7.55, 7), (7.55, 3.5)], c, "output", dashed=True, gid="peephole-output")
 
     if labels:
         P.label((-1.7, 7.55), f"$C_{{{prev}}}$", c, "cell", ha="left")

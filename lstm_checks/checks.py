@@ -6,9 +6,9 @@ AssertionError) whose message says what is wrong and which chapter explains it.
 """
 from __future__ import annotations
 
-from lstm_checks.cases import FUNCTIONS
 from lstm_checks.diagnose import CheckFailed, diagnose
 from lstm_checks.report import report
+from lstm_checks.spec import SPECS
 
 
 def check(fn_name, fn):
@@ -32,7 +32,7 @@ def _make_check(fn_name):
     return check_fn
 
 
-for _name in FUNCTIONS:
+for _name in SPECS:
     globals()[f"check_{_name}"] = _make_check(_name)
 
-__all__ = ["CheckFailed", "check"] + [f"check_{name}" for name in FUNCTIONS]
+__all__ = ["CheckFailed", "check"] + [f"check_{name}" for name in SPECS]

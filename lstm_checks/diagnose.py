@@ -1,234 +1,30 @@
 """Diagnoses for the learner's functions: run them on the visible cases and say what is wrong, and where to look.
 
-The expected outputs of the visible cases, and the outputs each known mistake would give, come from lstm_ref via
-`tools/make_check_data.py`, which stores them in `expected.json` next to this file (lstm_ref itself is not
-importable where these checks run at grading time). Checks, in order: not written yet → crashed → returned
+What each function must do, and the mistakes it can diagnose, are in its spec (`lstm_checks.spec`); the expected
+outputs and the stored comparison, in `lstm_checks.compare`. Checks, in order: not written yet → crashed → returned
 nothing / wrong structure → wrong shape → input changed in place → a known mistake → values outside the range the
 function must produce → wrong values → float32 inputs give float32 outputs (the hidden tests use both dtypes).
 """
 from __future__ import annotations
 
 import inspect
-import json
 import linecache
 import traceback
 import warnings
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
 from lstm_checks.cases import inputs, labels
+from lstm_checks.compare import decode  # noqa: F401 (the tests read stored data through diagnose)
+from lstm_checks.compare import FLOAT32_RTOL, all_close, close, first_difference, leaves, stored
+from lstm_checks.numbers import map_arrays
+from lstm_checks.spec import SPECS
 
-DATA_FILE = Path(__file__).with_name("expected.json")
-
-# Same closeness rule as the grader's float64 rule: max|got - want| <= RTOL * max(1, max|want|).
-RTOL = 1e-6
-
-CHAPTER = {
-    "rnn_cell": "Chapter 1, Recurrent neural networks: book/01_rnn.md",
-    "rnn_forward": "Chapter 1, Recurrent neural networks: book/01_rnn.md",
-    "sigmoid": "Chapter 5, The forget gate: book/05_forget_gate.md",
-    "forget_gate": "Chapter 5, The forget gate: book/05_forget_gate.md",
-    "input_gate": "Chapter 6, The input gate and the candidate values: book/06_input_gate.md",
-    "candidate": "Chapter 6, The input gate and the candidate values: book/06_input_gate.md",
-    "update_cell": "Chapter 7, Updating the cell state: book/07_update_cell.md",
-    "output_gate": "Chapter 8, The output gate and the hidden state: book/08_output_gate.md",
-    "hidden_state": "Chapter 8, The output gate and the hidden state: book/08_output_gate.md",
-    "lstm_cell": "Chapter 8, The output gate and the hidden state: book/08_output_gate.md",
-    "lstm_forward": "Chapter 3, LSTM networks: book/03_lstm_networks.md",
-    "lstm_cell_backward": "the plan above the answer cell; Chapter 7: book/07_update_cell.md",
-    "numerical_gradient": "the formula above the answer cell",
-    "gru_cell": "Chapter 9, Variants on LSTMs: book/09_variants.md",
-    "peephole_lstm_cell": "Chapter 9, Variants on LSTMs: book/09_variants.md",
-}
-
-# Graded functions that call another graded function of the same notebook.
-CALLS = {"rnn_forward": "rnn_cell", "forget_gate": "sigmoid", "lstm_cell": "output_gate and hidden_state"}
-
-# Argument names, to say which input was changed in place.
-ARGUMENTS = {
-    "rnn_cell": ("h_prev", "x", "W", "b"),
-    "rnn_forward": ("xs", "params"),
-    "sigmoid": ("z",),
-    "forget_gate": ("h_prev", "x", "W_f", "b_f"),
-    "input_gate": ("h_prev", "x", "W_i", "b_i"),
-    "candidate": ("h_prev", "x", "W_C", "b_C"),
-    "update_cell": ("c_prev", "f", "i", "c_tilde"),
-    "output_gate": ("h_prev", "x", "W_o", "b_o"),
-    "hidden_state": ("c", "o"),
-    "lstm_cell": ("h_prev", "c_prev", "x", "params"),
-    "lstm_forward": ("xs", "params"),
-    "lstm_cell_backward": ("dh", "dc", "h_prev", "c_prev", "x", "params"),
-    "numerical_gradient": ("f", "x"),
-    "gru_cell": ("h_prev", "x", "params"),
-    "peephole_lstm_cell": ("h_prev", "c_prev", "x", "params"),
-}
-
-# What each function returns, in words, for messages about the structure of the result.
-RETURNS = {
-    "lstm_cell": "the tuple (h, c)",
-    "peephole_lstm_cell": "the tuple (h, c)",
-    "rnn_forward": 'a dict {"h": hs}',
-    "lstm_forward": 'a dict {"h": hs, "c": cs}',
-    "lstm_cell_backward": "a dict of gradients",
-}
-
-_GATE = ("forget_gate", "input_gate", "output_gate")
-_W = {"forget_gate": "W_f", "input_gate": "W_i", "output_gate": "W_o", "candidate": "W_C", "rnn_cell": "W"}
-_B = {"forget_gate": "b_f", "input_gate": "b_i", "output_gate": "b_o", "candidate": "b_C", "rnn_cell": "b"}
-
-
-def _xh_order(fn):
-    return (f"{fn} concatenated [x, h_prev] instead of [h_prev, x]: the previous hidden state comes first, "
-            f"`np.concatenate([h_prev, x], axis=-1)`, because the first H columns of each W multiply h_prev "
-            f"({CHAPTER[fn]}).")
-
-
-def _no_bias(fn, bias):
-    return f"{fn} left out the bias: add `{bias}` after the product with the weights ({CHAPTER[fn]})."
-
-
-def _gate_mistakes(fn):
-    return {
-        "no_sigmoid": (f"{fn} returned values outside (0, 1): a gate must pass {_W[fn]}·[h_prev, x] + {_B[fn]} "
-                       f"through sigmoid ({CHAPTER[fn]})."),
-        "tanh_for_sigmoid": (f"{fn} used tanh where a gate needs sigmoid: tanh gives values in (-1, 1), a gate "
-                             f"must lie in (0, 1). Pass {_W[fn]}·[h_prev, x] + {_B[fn]} through `sigmoid` "
-                             f"({CHAPTER[fn]})."),
-        "xh_order": _xh_order(fn),
-        "no_bias": _no_bias(fn, _B[fn]),
-    }
-
-
-# Known mistakes per function: name → message. The outputs each mistake gives on the visible cases are stored in
-# expected.json under the same name (see tools/make_check_data.py for how each is computed).
-MISTAKES = {
-    "sigmoid": {
-        "tanh_for_sigmoid": ("sigmoid returned tanh(z): tanh and sigmoid are different squashing functions. The "
-                             "sigmoid is 1 / (1 + np.exp(-z)), with values in (0, 1) "
-                             f"({CHAPTER['sigmoid']})."),
-        "sign_flipped": ("sigmoid returned 1 / (1 + exp(z)), which is sigmoid(-z): the exponent needs a minus "
-                         f"sign, `np.exp(-z)` ({CHAPTER['sigmoid']})."),
-    },
-    "forget_gate": _gate_mistakes("forget_gate"),
-    "input_gate": _gate_mistakes("input_gate"),
-    "output_gate": _gate_mistakes("output_gate"),
-    "candidate": {
-        "no_tanh": ("candidate returned W_C·[h_prev, x] + b_C without squashing it: pass it through `np.tanh` "
-                    f"({CHAPTER['candidate']})."),
-        "sigmoid_for_tanh": ("candidate used sigmoid where it needs tanh: the candidate values lie in (-1, 1) so "
-                             "they can raise or lower the cell state. Use `np.tanh(W_C·[h_prev, x] + b_C)` "
-                             f"({CHAPTER['candidate']})."),
-        "xh_order": _xh_order("candidate"),
-        "no_bias": _no_bias("candidate", "b_C"),
-    },
-    "rnn_cell": {
-        "no_tanh": ("rnn_cell returned W·[h_prev, x] + b without squashing it: pass it through `np.tanh` "
-                    f"({CHAPTER['rnn_cell']})."),
-        "sigmoid_for_tanh": ("rnn_cell used sigmoid where the plain RNN uses tanh: h = tanh(W·[h_prev, x] + b) "
-                             f"({CHAPTER['rnn_cell']})."),
-        "xh_order": _xh_order("rnn_cell"),
-        "no_bias": _no_bias("rnn_cell", "b"),
-    },
-    "rnn_forward": {
-        "state_not_carried": ("rnn_forward started every step from h0: feed each new state into the next step, "
-                              "`h = rnn_cell(h, x, W, b)` inside the loop "
-                              f"({CHAPTER['rnn_forward']})."),
-        "states_shifted": ("rnn_forward's states are one step late: hs[t] must be the state AFTER step t, so "
-                           "append the new h after computing it and do not include h0 "
-                           f"({CHAPTER['rnn_forward']})."),
-    },
-    "update_cell": {
-        "gates_swapped": ("update_cell mixed up the gates: it computed i * c_prev + f * c_tilde. The forget gate "
-                          "scales the OLD state and the input gate the candidate: f * c_prev + i * c_tilde "
-                          f"({CHAPTER['update_cell']})."),
-        "no_forget": ("update_cell kept the old state whole: multiply c_prev by the forget gate, "
-                      f"f * c_prev + i * c_tilde ({CHAPTER['update_cell']})."),
-    },
-    "hidden_state": {
-        "no_output_gate": ("hidden_state returned tanh(c) without the output gate: multiply by o, "
-                           f"`o * np.tanh(c)` ({CHAPTER['hidden_state']})."),
-        "sigmoid_for_tanh": ("hidden_state used sigmoid where it needs tanh: tanh and sigmoid are swapped. The cell "
-                             f"state is squashed with tanh: `o * np.tanh(c)` ({CHAPTER['hidden_state']})."),
-        "no_tanh": ("hidden_state returned o * c: squash the cell state with tanh first, `o * np.tanh(c)` "
-                    f"({CHAPTER['hidden_state']})."),
-    },
-    "lstm_cell": {
-        "returns_c_h": ("lstm_cell returned (c, h): return the new hidden state first, `return h, c` "
-                        f"({CHAPTER['lstm_cell']})."),
-        "gates_swapped": ("lstm_cell mixed up the gates in the cell update: it computed i * c_prev + f * c_tilde. "
-                          f"Use update_cell(c_prev, f, i, c_tilde) ({CHAPTER['update_cell']})."),
-        "no_output_gate": ("lstm_cell computed h = tanh(C) without the output gate: h = o * tanh(C), "
-                           f"`hidden_state(c, o)` ({CHAPTER['lstm_cell']})."),
-        "old_cell_in_h": ("lstm_cell computed h from the OLD cell state: h = o * tanh(C_t) uses the new state c "
-                          f"you just computed, not c_prev ({CHAPTER['lstm_cell']})."),
-        "xh_order": _xh_order("lstm_cell"),
-        "no_bias": ("lstm_cell left out the biases: pass params[\"b_f\"], params[\"b_i\"], params[\"b_C\"] and "
-                    f"params[\"b_o\"] to the gates ({CHAPTER['lstm_cell']})."),
-    },
-    "lstm_forward": {
-        "state_not_carried": ("lstm_forward started every step from h0 and c0: feed both new states into the next "
-                              "step, `h, c = lstm_cell(h, c, x, params)` inside the loop "
-                              f"({CHAPTER['lstm_forward']})."),
-        "states_shifted": ("lstm_forward's states are one step late: hs[t] and cs[t] must be the states AFTER step "
-                           "t, so append them after calling lstm_cell and do not include h0, c0 "
-                           f"({CHAPTER['lstm_forward']})."),
-    },
-    "lstm_cell_backward": {
-        "ignores_dc": ("lstm_cell_backward ignored dc, the gradient reaching C_t from the next step: the total "
-                       "gradient at C_t is `dc + dh * o * (1 - np.tanh(c)**2)` "
-                       f"({CHAPTER['lstm_cell_backward']})."),
-        "ignores_dh_through_c": ("lstm_cell_backward left out the path from h_t back into C_t: the total gradient "
-                                 "at C_t is `dc + dh * o * (1 - np.tanh(c)**2)`, not just dc "
-                                 f"({CHAPTER['lstm_cell_backward']})."),
-    },
-    "numerical_gradient": {
-        "half_step": ("numerical_gradient is twice too large: the central difference divides by the whole width "
-                      f"of the step, 2 * eps ({CHAPTER['numerical_gradient']})."),
-        "forward_difference": ("numerical_gradient used a one-sided difference (f(x + eps) - f(x)) / eps: use the "
-                               "central difference (f(x + eps) - f(x - eps)) / (2 * eps), which is far more accurate "
-                               f"({CHAPTER['numerical_gradient']})."),
-    },
-    "gru_cell": {
-        "pytorch_convention": ("gru_cell used the other convention, h = z * h_prev + (1 - z) * h_tilde (PyTorch's): "
-                               "this course follows the essay, h = (1 - z) * h_prev + z * h_tilde "
-                               f"({CHAPTER['gru_cell']})."),
-        "reset_after_product": ("gru_cell applied the reset gate after the matrix product: the essay resets first, "
-                                "W_h·[r * h_prev, x] + b_h, so build `np.concatenate([r * h_prev, x], axis=-1)` "
-                                f"({CHAPTER['gru_cell']})."),
-        "no_reset": ("gru_cell did not use the reset gate: the candidate is tanh(W_h·[r * h_prev, x] + b_h) "
-                     f"({CHAPTER['gru_cell']})."),
-        "xh_order": _xh_order("gru_cell"),
-        "no_bias": ("gru_cell left out the biases: add b_z, b_r and b_h after the products "
-                    f"({CHAPTER['gru_cell']})."),
-    },
-    "peephole_lstm_cell": {
-        "returns_c_h": ("peephole_lstm_cell returned (c, h): return the new hidden state first, `return h, c` "
-                        f"({CHAPTER['peephole_lstm_cell']})."),
-        "output_peeks_old_cell": ("peephole_lstm_cell's output gate looked at the old cell state: the output gate "
-                                  "peeks at the NEW state, o = sigmoid(W_o·[C_t, h_prev, x] + b_o), so compute c "
-                                  f"first ({CHAPTER['peephole_lstm_cell']})."),
-        "cell_last": ("peephole_lstm_cell concatenated [h_prev, x, c]: the cell state comes first, "
-                      f"`np.concatenate([c_prev, h_prev, x], axis=-1)` ({CHAPTER['peephole_lstm_cell']})."),
-        "gates_swapped": ("peephole_lstm_cell mixed up the gates in the cell update: use f * c_prev + i * c_tilde "
-                          f"({CHAPTER['peephole_lstm_cell']})."),
-    },
-}
-
-# Functions whose every output value must lie in an open interval, and what to say when one does not.
-RANGES = {
-    "sigmoid": ((0.0, 1.0), "sigmoid returned values outside (0, 1): compute 1 / (1 + np.exp(-z))"),
-    "forget_gate": ((0.0, 1.0), "forget_gate returned values outside (0, 1): a gate must pass "
-                                "W_f·[h_prev, x] + b_f through sigmoid"),
-    "input_gate": ((0.0, 1.0), "input_gate returned values outside (0, 1): a gate must pass "
-                               "W_i·[h_prev, x] + b_i through sigmoid"),
-    "output_gate": ((0.0, 1.0), "output_gate returned values outside (0, 1): a gate must pass "
-                                "W_o·[h_prev, x] + b_o through sigmoid"),
-    "candidate": ((-1.0, 1.0), "candidate returned values outside (-1, 1): pass W_C·[h_prev, x] + b_C "
-                               "through tanh"),
-    "rnn_cell": ((-1.0, 1.0), "rnn_cell returned values outside (-1, 1): pass W·[h_prev, x] + b through tanh"),
-}
+# Each function's facts, from its spec (lstm_checks/spec.py).
+CHAPTER = {name: spec.chapter for name, spec in SPECS.items()}
+ARGUMENTS = {name: spec.arguments for name, spec in SPECS.items()}
+MISTAKES = {name: dict(spec.mistakes) for name, spec in SPECS.items() if spec.mistakes}
+RANGES = {name: spec.value_range for name, spec in SPECS.items() if spec.value_range}
 
 _MATMUL_HINT = ("Each W has shape (H, H + D) and multiplies [h_prev, x] (length H + D): write "
                 "`np.concatenate([h_prev, x], axis=-1) @ W.T`. With W untransposed the sizes do not line up, "
@@ -250,70 +46,9 @@ class CheckFailed(AssertionError):
         return ["\x1b[31mCheckFailed\x1b[0m: " + lines[0]] + lines[1:]
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Stored expected values
-
-def decode(value):
-    """expected.json's encoding back to arrays / tuples / dicts."""
-    if "array" in value:
-        return np.array(value["array"], dtype=np.float64).astype(value["dtype"]).reshape(value["shape"])
-    if "tuple" in value:
-        return tuple(decode(v) for v in value["tuple"])
-    if "dict" in value:
-        return {k: decode(v) for k, v in value["dict"].items()}
-    raise ValueError(f"malformed entry in {DATA_FILE.name}: {sorted(value)}")
-
-
-def encode(value):
-    """An output (array, tuple or dict of them) as JSON-ready data; floats round-trip exactly."""
-    if isinstance(value, tuple):
-        return {"tuple": [encode(v) for v in value]}
-    if isinstance(value, dict):
-        return {"dict": {k: encode(v) for k, v in value.items()}}
-    array = np.asarray(value)
-    return {"array": [float(v) for v in array.astype(np.float64).reshape(-1)], "dtype": array.dtype.name,
-            "shape": list(array.shape)}
-
-
-@lru_cache(maxsize=None)
-def stored(fn_name):
-    """{"expected": [output per visible case], "mistakes": {name: [output per visible case]}} for fn_name."""
-    with open(DATA_FILE, encoding="utf-8") as fh:
-        data = json.load(fh)["functions"][fn_name]
-    return {"expected": [decode(v) for v in data["expected"]],
-            "mistakes": {name: [decode(v) for v in outs] for name, outs in data["mistakes"].items()}}
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Comparing outputs
-
-def _leaves(value, path=""):
-    """(path, array) pairs of a nested output: "" for an array, "[0]" for a tuple entry, '["h"]' for a dict key."""
-    if isinstance(value, tuple):
-        for k, v in enumerate(value):
-            yield from _leaves(v, f"{path}[{k}]")
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _leaves(v, f'{path}["{k}"]')
-    else:
-        yield path, value
-
-
-def _close(got, want):
-    got = np.asarray(got, dtype=np.float64)
-    want = np.asarray(want, dtype=np.float64)
-    if got.shape != want.shape or not np.all(np.isfinite(got)):
-        return False
-    return float(np.max(np.abs(got - want), initial=0.0)) <= RTOL * max(1.0, float(np.max(np.abs(want), initial=0.0)))
-
-
-def _all_close(got, want):
-    return all(_close(g, w) for (_, g), (_, w) in zip(_leaves(got), _leaves(want)))
-
-
 def _normalise(fn_name, out, want):
     """The learner's output reshaped like `want` (lists → arrays, only the keys graded); or a message."""
-    what = RETURNS.get(fn_name, "an array")
+    what = SPECS[fn_name].returns
     if out is None:
         return None, (f"{fn_name} returned None: did you forget the `return` statement? It should return {what} "
                       f"({CHAPTER[fn_name]}).")
@@ -357,20 +92,21 @@ def _describe(value):
 
 def _name_of(fn_name, path):
     """'lstm_cell' + '[0]' → 'h' (what a part of the result is called)."""
-    if fn_name in ("lstm_cell", "peephole_lstm_cell") and path in ("[0]", "[1]"):
-        return "h" if path == "[0]" else "c"
+    names = SPECS[fn_name].result_names
+    if names and path in [f"[{k}]" for k in range(len(names))]:
+        return names[int(path[1:-1])]
     return path.strip('[]"') or "the result"
 
 
 def _shape_problem(fn_name, got, want, label):
-    for (path, g), (_, w) in zip(_leaves(got), _leaves(want)):
+    for (path, g), (_, w) in zip(leaves(got), leaves(want)):
         if g.shape == w.shape:
             continue
         part = "" if not path else f" for {_name_of(fn_name, path)}"
         message = f"{fn_name} returned shape {g.shape}{part} on {label}; expected {w.shape}."
         if len(w.shape) == 2 and g.shape == w.shape[::-1]:
             message += " It looks transposed: with rows = examples, write `hx @ W.T`, not `W @ hx.T`."
-        elif g.shape == w.shape[1:] and fn_name in ("rnn_forward", "lstm_forward"):
+        elif g.shape == w.shape[1:] and SPECS[fn_name].optional_state:
             message += " That is the shape of one step: keep every step's state and `np.stack` them."
         elif fn_name == "lstm_cell_backward" and g.shape[1:] == w.shape and path.strip('[]"')[:2] in ("W_", "b_"):
             message += " Sum the weight and bias gradients over the batch."
@@ -378,17 +114,6 @@ def _shape_problem(fn_name, got, want, label):
             message += (" Extra dimensions usually come from broadcasting: check that biases and states are "
                         "1-D per example, e.g. b has shape (H,), not (H, 1).")
         return message + f" ({CHAPTER[fn_name]})"
-    return None
-
-
-def _first_difference(got, want):
-    """(path, index, got value, expected value) where got and want differ most, or None."""
-    for (path, g), (_, w) in zip(_leaves(got), _leaves(want)):
-        if not _close(g, w):
-            diff = np.abs(np.asarray(g, dtype=np.float64) - w)
-            diff = np.where(np.isfinite(diff), diff, np.inf)
-            index = np.unravel_index(int(np.argmax(diff)), w.shape) if w.ndim else ()
-            return path, tuple(int(k) for k in index), float(np.asarray(g)[index]), float(w[index])
     return None
 
 
@@ -451,19 +176,6 @@ def _param_keys(fn_name):
 # ---------------------------------------------------------------------------------------------------------------
 # float32 in, float32 out
 
-FLOAT32_RTOL = 1e-4  # the grader's float32 rule
-
-
-def _as_float32(value):
-    if isinstance(value, np.ndarray):
-        return value.astype(np.float32)
-    if isinstance(value, dict):
-        return {k: _as_float32(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return tuple(_as_float32(v) for v in value)
-    return value
-
-
 def _raw_dtypes(out, want, path=""):
     """(path, dtype) of each part of the learner's raw output, following the structure of `want`."""
     if isinstance(want, tuple):
@@ -478,11 +190,11 @@ def _raw_dtypes(out, want, path=""):
 
 def _float32_problem(fn_name, fn, cases, expected, case_labels):
     """A function right in float64 must also keep float32 inputs float32 (the hidden tests use both)."""
-    if fn_name == "numerical_gradient":  # judged in float64 only: float32 rounding swamps the differences
+    if "float32" not in SPECS[fn_name].dtypes:     # judged in float64 only
         return None
     for (args, kwargs), want, label in zip(cases, expected, case_labels):
         label = label.replace("float64", "in float32")
-        out, exc = _call(fn, _as_float32(args), _as_float32(kwargs))
+        out, exc = _call(fn, *map_arrays(lambda a: a.astype(np.float32), (args, kwargs)))
         if exc is not None:
             return (f"{fn_name} is right in float64 but raised {type(exc).__name__}: {exc} on {label}"
                     f"{_learner_line(exc)} ({CHAPTER[fn_name]}).")
@@ -498,7 +210,7 @@ def _float32_problem(fn_name, fn, cases, expected, case_labels):
                         f"float32 out. Create new arrays like the inputs (`np.zeros(shape, dtype=xs.dtype)` or "
                         f"`np.zeros_like(h_prev)`) and avoid `dtype=float` or `np.float64(...)` "
                         f"({CHAPTER[fn_name]}).")
-        for (path, g), (_, w) in zip(_leaves(got), _leaves(want)):
+        for (path, g), (_, w) in zip(leaves(got), leaves(want)):
             tol = FLOAT32_RTOL * max(1.0, float(np.max(np.abs(w), initial=0.0)))
             if not np.all(np.abs(g - w) <= tol):
                 part = "" if not path else f" in {_name_of(fn_name, path)}"
@@ -509,16 +221,6 @@ def _float32_problem(fn_name, fn, cases, expected, case_labels):
 
 # ---------------------------------------------------------------------------------------------------------------
 # The diagnosis
-
-def _snapshot(value):
-    if isinstance(value, np.ndarray):
-        return value.copy()
-    if isinstance(value, dict):
-        return {k: _snapshot(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return tuple(_snapshot(v) for v in value)
-    return value
-
 
 def _changed(fn_name, before, args, kwargs):
     """Names of the arguments the call changed in place."""
@@ -585,7 +287,7 @@ def diagnose(fn_name, fn):
     data = stored(fn_name)
     runs = []
     for args, kwargs in cases:
-        before = _snapshot((args, kwargs))
+        before = map_arrays(np.copy, (args, kwargs))
         out, exc = _call(fn, args, kwargs)
         runs.append((out, exc, _changed(fn_name, before, args, kwargs)))
 
@@ -618,14 +320,14 @@ def diagnose(fn_name, fn):
                     f"Compute a new array instead (`a = a * f` or `f * a`, not `a *= f`; copy before assigning "
                     f"into it) ({CHAPTER[fn_name]}).")
 
-    correct = [_all_close(got, want) for got, want in zip(outputs, data["expected"])]
+    correct = [all_close(got, want) for got, want in zip(outputs, data["expected"])]
     if all(correct):
         return _float32_problem(fn_name, fn, cases, data["expected"], case_labels)
 
     # 5. a known mistake: the learner's outputs match that mistake's on every case.
     for name, message in MISTAKES.get(fn_name, {}).items():
         mistaken = data["mistakes"].get(name)
-        if mistaken and all(_all_close(got, m) for got, m in zip(outputs, mistaken)):
+        if mistaken and all(all_close(got, m) for got, m in zip(outputs, mistaken)):
             return message
 
     # 6. outputs outside the range the function must produce.
@@ -639,25 +341,26 @@ def diagnose(fn_name, fn):
     for got, want, ok, label in zip(outputs, data["expected"], correct, case_labels):
         if ok:
             continue
-        bad = [_name_of(fn_name, path) for path, g in _leaves(got) if not np.all(np.isfinite(g))]
+        bad = [_name_of(fn_name, path) for path, g in leaves(got) if not np.all(np.isfinite(g))]
         if bad:
             part = "" if bad == ["the result"] else f" in {', '.join(bad)}"
             return (f"{fn_name} returned nan or inf{part} on {label}: something overflowed or divided by zero "
                     f"(np.exp of a large number?) ({CHAPTER[fn_name]}).")
         if fn_name == "lstm_cell_backward":
-            wrong = [k for k in want if not _close(got[k], want[k])]
+            wrong = [k for k in want if not close(got[k], want[k])]
             right = [k for k in want if k not in wrong]
             return (f"lstm_cell_backward's gradients are wrong for {', '.join(wrong)} on {label}"
                     + (f" (right for {', '.join(right)})" if right else "")
                     + f". Work backwards from the first wrong one ({CHAPTER[fn_name]}).")
-        path, index, g, w = _first_difference(got, want)
+        path, index, g, w = first_difference(got, want)
         part = "" if not path else f" in {_name_of(fn_name, path)}"
         where = f" at index {index}" if index else ""
         also = ""
         if correct[0]:
             also = " It is right on a single vector, so look at what changes with a batch (axes, shapes)."
-        if fn_name in CALLS:
-            also += f" {fn_name} calls your {CALLS[fn_name]}: if a check above fails, fix that first."
+        if SPECS[fn_name].calls:
+            calls = " and ".join(SPECS[fn_name].calls)
+            also += f" {fn_name} calls your {calls}: if a check above fails, fix that first."
         return (f"{fn_name} gives wrong values on {label}{part}{where}: got {g:.6g}, expected {w:.6g}.{also} "
                 f"Compare your code with the equation ({CHAPTER[fn_name]}).")
     return None

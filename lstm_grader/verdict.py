@@ -12,7 +12,9 @@ Two nbgrader preprocessors, around `lstm_grader.execute.SandboxedExecute` in ``c
   notebook; hidden cells keep no learner output, and their source goes back to the seed-less original.
 
 Tolerance, per output array (expected b, learner's a): same shape and dtype, finite where b is, and
-max|a - b| ≤ tol · max(1, max|b|) with tol = 1e-6 for float64 and 1e-4 for float32.
+max|a - b| ≤ tol · max(1, max|b|) with tol = 1e-6 for float64 and 1e-4 for float32 (`lstm_checks.spec.TOLERANCE`,
+the self-checks' rule too). Which lstm_ref function each graded function is compared with, and which keys of a
+dict result count, come from its spec.
 """
 from __future__ import annotations
 
@@ -27,10 +29,10 @@ from traitlets import Integer
 import lstm_ref
 from lstm_checks import cases as case_source
 from lstm_checks.report import MIME, ReportError, Unsupported, decode
+from lstm_checks.spec import SPECS, TOLERANCE
 from lstm_grader.delegation import delegates
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-TOLERANCE = {np.dtype(np.float64): 1e-6, np.dtype(np.float32): 1e-4}
 MAX_TEACHING_TEXT = 1500
 SETUP_ERRORS = {"TimeLimitExceeded", "KernelDied", "KernelNotStarted"}
 
@@ -75,7 +77,7 @@ class InjectSeeds(NbGraderPreprocessor):
 # Comparing one output with lstm_ref's.
 
 def _expected(fn: str, kind: str, seed):
-    reference = getattr(lstm_ref, fn)
+    reference = getattr(lstm_ref, SPECS[fn].reference)
     out = []
     for args, kwargs in case_source.inputs(fn, kind, seed):
         out.append(reference(*args, **kwargs))
@@ -107,8 +109,8 @@ def compare(fn: str, got, want) -> str | None:
     """None when `got` matches lstm_ref's `want`, else what is wrong (never the values themselves)."""
     if isinstance(want, dict):
         if not isinstance(got, dict):
-            return f"the result is {type(got).__name__}, expected a dict with keys {', '.join(case_source.OUTPUT_KEYS[fn])}"
-        for key in case_source.OUTPUT_KEYS.get(fn, tuple(want)):
+            return f"the result is {type(got).__name__}, expected a dict with keys {', '.join(SPECS[fn].output_keys)}"
+        for key in SPECS[fn].output_keys or tuple(want):
             if key not in got:
                 return f"the result has no key {key!r}"
             problem = _compare_arrays(got[key], want[key], f"result[{key!r}]")
@@ -118,7 +120,7 @@ def compare(fn: str, got, want) -> str | None:
     if isinstance(want, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(want):
             return f"the result should be a tuple of {len(want)} arrays"
-        names = ("h", "c") if len(want) == 2 else tuple(f"item {i}" for i in range(len(want)))
+        names = SPECS[fn].result_names or tuple(f"item {i}" for i in range(len(want)))
         for name, g, w in zip(names, got, want):
             problem = _compare_arrays(g, w, f"the returned {name}")
             if problem:

@@ -10,13 +10,15 @@ Conventions, everywhere in this package:
 - Parameters are plain dicts of arrays (see init_lstm, init_rnn, init_gru, ...).
 - A wrong shape raises ValueError naming the argument, its shape and the shape expected.
 
-Modules: core (sigmoid, checks), lstm (the essay's LSTM, step by step, and the
-fast sequence version), rnn (the plain RNN), variants (peephole, coupled gates,
+Modules: core (sigmoid, checks, the layer W · [h, x] + b), lstm (the essay's LSTM,
+step by step, forward and backward side by side), fast (the LSTM over a sequence,
+arranged for speed, held equal to lstm by tests), rnn (the plain RNN), variants (peephole, coupled gates,
 GRU), train (loss, readout, optimiser), torch_bridge (to/from PyTorch's layout).
 """
 from .core import numerical_gradient, sigmoid
-from .lstm import (candidate, forget_gate, hidden_state, init_lstm, input_gate, lstm_backward, lstm_cell,
-                   lstm_cell_backward, lstm_forward, output_gate, update_cell)
+from .lstm import (candidate, forget_gate, hidden_state, init_lstm, input_gate, lstm_cell, lstm_cell_backward,
+                   output_gate, update_cell)
+from .fast import lstm_backward, lstm_forward
 from .rnn import init_rnn, rnn_backward, rnn_cell, rnn_cell_backward, rnn_forward
 from .variants import (coupled_lstm_cell, coupled_lstm_cell_backward, gru_backward, gru_cell,
                        gru_cell_backward, gru_forward, init_coupled_lstm, init_gru, init_peephole_lstm,

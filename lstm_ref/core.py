@@ -91,10 +91,69 @@ def check_sequence(fn, xs, name="xs"):
     return xs
 
 
+def check_layer(fn, h_prev, x, **weight_and_bias):
+    """The inputs of W · [h_prev, x] + b, checked: returns (h_prev, x, W, b) as float arrays.
+
+    Called as check_layer("forget_gate", h_prev, x, W_f=W_f, b_f=b_f): the keyword
+    names are the ones an error message shows.
+    """
+    (W_name, W), (b_name, b) = weight_and_bias.items()
+    h_prev, x = check_step_inputs(fn, h_prev, x)
+    hidden, inputs = h_prev.shape[-1], x.shape[-1]
+    W = check_shape(fn, W_name, W, (hidden, hidden + inputs), "(hidden, hidden + input)")
+    b = check_shape(fn, b_name, b, (hidden,), "(hidden,)")
+    return h_prev, x, W, b
+
+
+def check_cell_step(fn, h_prev, c_prev, x, params, shapes):
+    """One step of a cell with a state C (the LSTM and its variants): inputs checked, params against `shapes`.
+
+    `shapes(hidden, inputs)` gives {key: (shape, meaning)}.
+    """
+    h_prev, x = check_step_inputs(fn, h_prev, x)
+    c_prev = check_shape(fn, "c_prev", c_prev, h_prev.shape, "the shape of h_prev")
+    params = check_params(fn, params, shapes(h_prev.shape[-1], x.shape[-1]))
+    return h_prev, c_prev, x, params
+
+
+def check_state_gradient(fn, name, d, like):
+    """A gradient dh or dc shaped like the state `like` (None means zero)."""
+    if d is None:
+        return np.zeros_like(like)
+    return check_shape(fn, name, d, like.shape, "the shape of h_prev")
+
+
+# ---------------------------------------------------------------- one layer: W · [h, x] + b
+
+def layer(h_prev, x, W, b):
+    """z = W · [h_prev, x] + b, for one vector (H,) or a batch (B, H): the product inside every gate."""
+    return np.concatenate([h_prev, x], axis=-1) @ W.T + b
+
+
+def layer_backward(dz, h_prev, x, W):
+    """Gradients of z = W · [h_prev, x] + b, given dz: returns (dh_prev, dx, dW, db)."""
+    hidden = h_prev.shape[-1]
+    d_hx, dW, db = affine_backward(dz, np.concatenate([h_prev, x], axis=-1), W)
+    return d_hx[..., :hidden], d_hx[..., hidden:], dW, db
+
+
+# ---------------------------------------------------------------- initial parameters
+
 def uniform_init(rng, shape, hidden_size, dtype):
     """U(-1/√H, 1/√H), PyTorch's default for its recurrent layers."""
     bound = 1.0 / np.sqrt(hidden_size)
     return rng.uniform(-bound, bound, size=shape).astype(dtype)
+
+
+def init_params(shapes, seed, dtype):
+    """Every key of `shapes` ({key: (shape, meaning)}, keys "W..." and "b..."): weights ~ U(-1/√H, 1/√H), biases 0.
+
+    H is the first axis of the first weight. Weights are drawn in the order of `shapes`.
+    """
+    rng = np.random.default_rng(seed)
+    hidden = next(shape[0] for key, (shape, _) in shapes.items() if key.startswith("W"))
+    return {key: uniform_init(rng, shape, hidden, dtype) if key.startswith("W") else np.zeros(shape, dtype)
+            for key, (shape, _) in shapes.items()}
 
 
 def hidden_size_of(fn, params, key):

@@ -1,13 +1,14 @@
 """The plain recurrent network the essay starts from: h_t = tanh(W · [h_{t-1}, x_t] + b)."""
 import numpy as np
 
-from .core import check_params, check_sequence, check_shape, hidden_size_of, initial_state, tanh_backward, uniform_init
-from .lstm import layer, layer_backward
+from .core import (check_layer, check_params, check_sequence, check_shape, hidden_size_of, init_params, initial_state,
+                   layer, layer_backward, tanh_backward)
 
 
 def rnn_cell(h_prev, x, W, b):
     """One RNN step: h_t = tanh(W · [h_{t-1}, x_t] + b), W shaped (H, H + D), b (H,)."""
-    return np.tanh(layer("rnn_cell", h_prev, x, W, b))
+    h_prev, x, W, b = check_layer("rnn_cell", h_prev, x, W=W, b=b)
+    return np.tanh(layer(h_prev, x, W, b))
 
 
 def rnn_cell_backward(dh, h_prev, x, W, b):
@@ -20,12 +21,11 @@ def rnn_cell_backward(dh, h_prev, x, W, b):
 
 def init_rnn(input_size, hidden_size, seed=0, dtype=np.float64):
     """RNN parameters {"W": (H, H + D) ~ U(-1/√H, 1/√H), "b": zeros (H,)}."""
-    rng = np.random.default_rng(seed)
-    return {"W": uniform_init(rng, (hidden_size, hidden_size + input_size), hidden_size, dtype),
-            "b": np.zeros(hidden_size, dtype=dtype)}
+    return init_params(rnn_shapes(hidden_size, input_size), seed, dtype)
 
 
 def rnn_shapes(hidden, inputs):
+    """The shape of each RNN parameter, with its meaning (for checks and errors)."""
     return {"W": ((hidden, hidden + inputs), "(hidden, hidden + input)"), "b": ((hidden,), "(hidden,)")}
 
 

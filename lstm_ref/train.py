@@ -6,6 +6,9 @@ sends back to each earlier step: the long-term dependency problem, in numbers.
 import numpy as np
 
 from .core import affine_backward, as_float_array, check_sequence, check_shape, uniform_init
+from .fast import lstm_backward, lstm_forward
+from .rnn import rnn_backward, rnn_forward
+from .variants import gru_backward, gru_forward
 
 
 # ------------------------------------------------------- linear readout: y = W · h + b
@@ -107,10 +110,6 @@ def gradient_reach(xs, params, kind="lstm"):
     earlier input, through back-propagation through time. In a plain RNN it
     typically shrinks geometrically as t moves away from T.
     """
-    from .lstm import lstm_backward, lstm_forward
-    from .rnn import rnn_backward, rnn_forward
-    from .variants import gru_backward, gru_forward
-
     passes = {"lstm": (lstm_forward, lstm_backward), "rnn": (rnn_forward, rnn_backward),
               "gru": (gru_forward, gru_backward)}
     if kind not in passes:

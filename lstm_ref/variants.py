@@ -26,10 +26,11 @@ the flip of z is done by the conversion in `torch_bridge` (W_z → -W_z, b_z →
 """
 import numpy as np
 
-from .core import (affine_backward, check_params, check_sequence, check_shape, check_step_inputs, hidden_size_of,
-                   initial_state, sigmoid, tanh_backward, uniform_init)
-from .lstm import (candidate, candidate_backward, gate_backward, hidden_state, hidden_state_backward,
-                   layer, layer_backward, update_cell, update_cell_backward)
+from .core import (affine_backward, check_cell_step, check_params, check_sequence, check_shape, check_state_gradient,
+                   check_step_inputs, hidden_size_of, init_params, initial_state, layer, layer_backward, sigmoid,
+                   tanh_backward)
+from .lstm import (candidate, candidate_backward, gate_backward, hidden_state, hidden_state_backward, update_cell,
+                   update_cell_backward)
 
 
 # ------------------------------------------------------- peephole connections
@@ -41,16 +42,9 @@ def peephole_shapes(hidden, inputs):
     return {"W_f": W_peep, "b_f": b, "W_i": W_peep, "b_i": b, "W_C": W, "b_C": b, "W_o": W_peep, "b_o": b}
 
 
-def check_cell_step(fn, h_prev, c_prev, x, params, shapes):
-    h_prev, x = check_step_inputs(fn, h_prev, x)
-    c_prev = check_shape(fn, "c_prev", c_prev, h_prev.shape, "the shape of h_prev")
-    params = check_params(fn, params, shapes(h_prev.shape[-1], x.shape[-1]))
-    return h_prev, c_prev, x, params
-
-
-def peephole_gate(fn, c, h_prev, x, W, b, W_name, b_name):
+def peephole_gate(c, h_prev, x, W, b):
     """σ(W · [C, h_{t-1}, x_t] + b): a gate that also looks at a cell state C."""
-    return sigmoid(layer(fn, c, np.concatenate([h_prev, x], axis=-1), W, b, W_name, b_name))
+    return sigmoid(layer(c, np.concatenate([h_prev, x], axis=-1), W, b))
 
 
 def peephole_lstm_cell(h_prev, c_prev, x, params):
@@ -59,11 +53,11 @@ def peephole_lstm_cell(h_prev, c_prev, x, params):
     params: "W_f", "W_i", "W_o" shaped (H, 2H + D), "W_C" (H, H + D), biases (H,).
     """
     h_prev, c_prev, x, p = check_cell_step("peephole_lstm_cell", h_prev, c_prev, x, params, peephole_shapes)
-    f = peephole_gate("peephole_lstm_cell", c_prev, h_prev, x, p["W_f"], p["b_f"], "W_f", "b_f")
-    i = peephole_gate("peephole_lstm_cell", c_prev, h_prev, x, p["W_i"], p["b_i"], "W_i", "b_i")
+    f = peephole_gate(c_prev, h_prev, x, p["W_f"], p["b_f"])
+    i = peephole_gate(c_prev, h_prev, x, p["W_i"], p["b_i"])
     c_tilde = candidate(h_prev, x, p["W_C"], p["b_C"])
     c = update_cell(c_prev, f, i, c_tilde)
-    o = peephole_gate("peephole_lstm_cell", c, h_prev, x, p["W_o"], p["b_o"], "W_o", "b_o")
+    o = peephole_gate(c, h_prev, x, p["W_o"], p["b_o"])
     return hidden_state(c, o), c
 
 
@@ -83,12 +77,12 @@ def peephole_lstm_cell_backward(dh, dc, h_prev, c_prev, x, params):
     fn = "peephole_lstm_cell_backward"
     h_prev, c_prev, x, p = check_cell_step(fn, h_prev, c_prev, x, params, peephole_shapes)
     dh = check_shape(fn, "dh", dh, h_prev.shape, "the shape of h_prev")
-    dc = np.zeros_like(dh) if dc is None else check_shape(fn, "dc", dc, h_prev.shape, "the shape of h_prev")
-    f = peephole_gate(fn, c_prev, h_prev, x, p["W_f"], p["b_f"], "W_f", "b_f")
-    i = peephole_gate(fn, c_prev, h_prev, x, p["W_i"], p["b_i"], "W_i", "b_i")
+    dc = check_state_gradient(fn, "dc", dc, dh)
+    f = peephole_gate(c_prev, h_prev, x, p["W_f"], p["b_f"])
+    i = peephole_gate(c_prev, h_prev, x, p["W_i"], p["b_i"])
     c_tilde = candidate(h_prev, x, p["W_C"], p["b_C"])
     c = update_cell(c_prev, f, i, c_tilde)
-    o = peephole_gate(fn, c, h_prev, x, p["W_o"], p["b_o"], "W_o", "b_o")
+    o = peephole_gate(c, h_prev, x, p["W_o"], p["b_o"])
     # backward; the output gate sends gradient into C_t too, the other two into C_{t-1}
     dc_from_h, do = hidden_state_backward(dh, c, o)
     dc_o, dh_o, dx_o, grads_W_o, grads_b_o = peephole_gate_backward(do, o, c, h_prev, x, p["W_o"])
@@ -104,10 +98,7 @@ def peephole_lstm_cell_backward(dh, dc, h_prev, c_prev, x, params):
 
 def init_peephole_lstm(input_size, hidden_size, seed=0, forget_bias=1.0, dtype=np.float64):
     """Peephole LSTM parameters (shapes in `peephole_lstm_cell`), W ~ U(-1/√H, 1/√H), b_f = forget_bias."""
-    rng = np.random.default_rng(seed)
-    params = {}
-    for key, (shape, _) in peephole_shapes(hidden_size, input_size).items():
-        params[key] = uniform_init(rng, shape, hidden_size, dtype) if key[0] == "W" else np.zeros(shape, dtype)
+    params = init_params(peephole_shapes(hidden_size, input_size), seed, dtype)
     params["b_f"] += forget_bias
     return params
 
@@ -127,10 +118,10 @@ def coupled_lstm_cell(h_prev, c_prev, x, params):
     "W_C", "b_C", "W_o", "b_o" (no input gate).
     """
     h_prev, c_prev, x, p = check_cell_step("coupled_lstm_cell", h_prev, c_prev, x, params, coupled_shapes)
-    f = sigmoid(layer("coupled_lstm_cell", h_prev, x, p["W_f"], p["b_f"], "W_f", "b_f"))
+    f = sigmoid(layer(h_prev, x, p["W_f"], p["b_f"]))
     c_tilde = candidate(h_prev, x, p["W_C"], p["b_C"])
     c = update_cell(c_prev, f, 1 - f, c_tilde)
-    o = sigmoid(layer("coupled_lstm_cell", h_prev, x, p["W_o"], p["b_o"], "W_o", "b_o"))
+    o = sigmoid(layer(h_prev, x, p["W_o"], p["b_o"]))
     return hidden_state(c, o), c
 
 
@@ -139,11 +130,11 @@ def coupled_lstm_cell_backward(dh, dc, h_prev, c_prev, x, params):
     fn = "coupled_lstm_cell_backward"
     h_prev, c_prev, x, p = check_cell_step(fn, h_prev, c_prev, x, params, coupled_shapes)
     dh = check_shape(fn, "dh", dh, h_prev.shape, "the shape of h_prev")
-    dc = np.zeros_like(dh) if dc is None else check_shape(fn, "dc", dc, h_prev.shape, "the shape of h_prev")
-    f = sigmoid(layer(fn, h_prev, x, p["W_f"], p["b_f"], "W_f", "b_f"))
+    dc = check_state_gradient(fn, "dc", dc, dh)
+    f = sigmoid(layer(h_prev, x, p["W_f"], p["b_f"]))
     c_tilde = candidate(h_prev, x, p["W_C"], p["b_C"])
     c = update_cell(c_prev, f, 1 - f, c_tilde)
-    o = sigmoid(layer(fn, h_prev, x, p["W_o"], p["b_o"], "W_o", "b_o"))
+    o = sigmoid(layer(h_prev, x, p["W_o"], p["b_o"]))
     dc_from_h, do = hidden_state_backward(dh, c, o)
     dc = dc + dc_from_h
     dc_prev, df, di, dc_tilde = update_cell_backward(dc, c_prev, f, 1 - f, c_tilde)
@@ -157,10 +148,7 @@ def coupled_lstm_cell_backward(dh, dc, h_prev, c_prev, x, params):
 
 def init_coupled_lstm(input_size, hidden_size, seed=0, forget_bias=1.0, dtype=np.float64):
     """Coupled-gate LSTM parameters ("W_f", "b_f", "W_C", "b_C", "W_o", "b_o"), b_f = forget_bias."""
-    rng = np.random.default_rng(seed)
-    params = {}
-    for key, (shape, _) in coupled_shapes(hidden_size, input_size).items():
-        params[key] = uniform_init(rng, shape, hidden_size, dtype) if key[0] == "W" else np.zeros(shape, dtype)
+    params = init_params(coupled_shapes(hidden_size, input_size), seed, dtype)
     params["b_f"] += forget_bias
     return params
 
@@ -189,8 +177,8 @@ def gru_cell(h_prev, x, params, reset_after=False):
     fn = "gru_cell"
     h_prev, x = check_step_inputs(fn, h_prev, x)
     p = check_params(fn, params, gru_shapes(h_prev.shape[-1], x.shape[-1], reset_after))
-    z = sigmoid(layer(fn, h_prev, x, p["W_z"], p["b_z"], "W_z", "b_z"))
-    r = sigmoid(layer(fn, h_prev, x, p["W_r"], p["b_r"], "W_r", "b_r"))
+    z = sigmoid(layer(h_prev, x, p["W_z"], p["b_z"]))
+    r = sigmoid(layer(h_prev, x, p["W_r"], p["b_r"]))
     h_tilde = np.tanh(gru_candidate_preactivation(h_prev, x, r, p, reset_after)[0])
     return (1 - z) * h_prev + z * h_tilde
 
@@ -202,7 +190,7 @@ def gru_candidate_preactivation(h_prev, x, r, p, reset_after):
     """
     H = h_prev.shape[-1]
     if not reset_after:
-        return layer("gru_cell", r * h_prev, x, p["W_h"], p["b_h"]), None
+        return layer(r * h_prev, x, p["W_h"], p["b_h"]), None
     recurrent = h_prev @ p["W_h"][:, :H].T + p["b_hn"]
     return x @ p["W_h"][:, H:].T + p["b_h"] + r * recurrent, recurrent
 
@@ -217,8 +205,8 @@ def gru_cell_backward(dh, h_prev, x, params, reset_after=False):
     H = h_prev.shape[-1]
     p = check_params(fn, params, gru_shapes(H, x.shape[-1], reset_after))
     dh = check_shape(fn, "dh", dh, h_prev.shape, "the shape of h_prev")
-    z = sigmoid(layer(fn, h_prev, x, p["W_z"], p["b_z"], "W_z", "b_z"))
-    r = sigmoid(layer(fn, h_prev, x, p["W_r"], p["b_r"], "W_r", "b_r"))
+    z = sigmoid(layer(h_prev, x, p["W_z"], p["b_z"]))
+    r = sigmoid(layer(h_prev, x, p["W_r"], p["b_r"]))
     a, recurrent = gru_candidate_preactivation(h_prev, x, r, p, reset_after)
     h_tilde = np.tanh(a)
     # h = (1 - z) * h_prev + z * h̃
@@ -245,11 +233,7 @@ def gru_cell_backward(dh, h_prev, x, params, reset_after=False):
 
 def init_gru(input_size, hidden_size, seed=0, reset_after=False, dtype=np.float64):
     """GRU parameters "W_z", "b_z", "W_r", "b_r", "W_h", "b_h" (+ "b_hn" if reset_after), W ~ U(-1/√H, 1/√H)."""
-    rng = np.random.default_rng(seed)
-    params = {}
-    for key, (shape, _) in gru_shapes(hidden_size, input_size, reset_after).items():
-        params[key] = uniform_init(rng, shape, hidden_size, dtype) if key[0] == "W" else np.zeros(shape, dtype)
-    return params
+    return init_params(gru_shapes(hidden_size, input_size, reset_after), seed, dtype)
 
 
 def gru_forward(xs, params, h0=None, reset_after=False):

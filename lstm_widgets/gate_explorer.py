@@ -5,7 +5,7 @@ import traitlets as t
 
 import lstm_ref
 
-from ._assets import css, esm
+from ._assets import module_file, style_file
 
 FOCUSES = ("all", "cell", "forget", "input", "update", "output")
 Z_LIMIT = 6.0  # pre-activation sliders span [-6, 6]: σ covers (0.0025, 0.9975)
@@ -41,8 +41,8 @@ class GateExplorer(anywidget.AnyWidget):
     the part a chapter is about.
     """
 
-    _esm = esm("gate_explorer.js")
-    _css = css("gate_explorer.css")
+    _esm = module_file("gate_explorer")
+    _css = style_file("gate_explorer")
 
     c_prev = t.List(t.Float()).tag(sync=True)
     f = t.List(t.Float()).tag(sync=True)

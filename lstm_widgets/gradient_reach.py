@@ -5,7 +5,7 @@ import traitlets as t
 
 import lstm_ref
 
-from ._assets import css, esm
+from ._assets import module_file, style_file
 from ._grid import grid, nearest
 
 STEPS, INPUTS, HIDDEN = 50, 4, 8
@@ -46,8 +46,8 @@ class GradientReach(anywidget.AnyWidget):
     ``rnn`` and ``lstm`` hold the curves for the current slider values.
     """
 
-    _esm = esm("gradient_reach.js")
-    _css = css("gradient_reach.css")
+    _esm = module_file("gradient_reach")
+    _css = style_file("gradient_reach")
 
     scale = t.Float(1.0).tag(sync=True)
     forget_bias = t.Float(1.0).tag(sync=True)

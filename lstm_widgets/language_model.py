@@ -1,11 +1,13 @@
-"""LanguageModel: a toy sentence whose cell remembers whether the subject is singular or plural."""
+"""LanguageModel: the running example (lstm_widgets.agreement) reading a sentence whose verb must agree with
+its subject across a phrase of other nouns."""
 import anywidget
 import numpy as np
 import traitlets as t
 
 import lstm_ref
 
-from ._assets import css, esm
+from . import agreement
+from ._assets import module_file, style_file
 
 # The words between the subject and the verb, from none to a long phrase: the
 # reader picks one with a slider, to see how far the cell carries the number.
@@ -14,14 +16,14 @@ PHRASES = [
     ["that", "sat", "on", "the", "mat"],
     ["that", "sat", "on", "the", "mat", "by", "the", "door"],
     ["that", "sat", "on", "the", "mat", "by", "the", "door", "of", "the", "old", "barn"],
-    ["that", "sat", "on", "the", "mat", "by", "the", "door", "of", "the", "old", "barn", "all", "day", "and",
-     "all", "night"],
+    ["that", "sat", "on", "the", "mat", "by", "the", "door", "of", "the", "old", "barn", "near", "the",
+     "tall", "trees"],
 ]
 SUBJECT = 1  # "The cat(s) ..." : the subject is the second word
 
 
 def sentence(phrase, plural):
-    """The words: "The cat(s) <phrase> is/are hungry" (the verb as the model picks it is filled in later)."""
+    """The words: "The cat(s) <phrase> is/are hungry", with the verb that agrees with the subject."""
     return ["The", "cats" if plural else "cat", *PHRASES[phrase], "are" if plural else "is", "hungry"]
 
 
@@ -30,61 +32,38 @@ def verb_index(phrase):
 
 
 def sentence_inputs(phrase, plural):
-    """The sentence as inputs (T, 3), one row per word: [singular subject, plural subject, verb slot].
+    """The sentence as the running example's inputs (T, 3): agreement.encode_words, one row per word.
 
-    The input marks which noun is the subject and where the verb goes; learning
-    that is the hard part a trained network does, and not what this toy shows.
+    Row t depends on the words up to t only, so the prediction made at the word
+    before the verb cannot peek at the verb.
     """
-    xs = np.zeros((len(sentence(phrase, plural)), 3))
-    xs[SUBJECT, 1 if plural else 0] = 1
-    xs[verb_index(phrase), 2] = 1
-    return xs
-
-
-def language_params():
-    """A hand-set LSTM with ONE unit, so every weight can be read (W columns: [h, sing, plur, verb]).
-
-    A trained language model learns weights like these spread over many units;
-    here they are set by hand so the mechanism is visible:
-    - forget gate: σ(4) ≈ 0.98 keeps the cell at every word, except at a subject
-      noun, σ(4 - 6) ≈ 0.12, which clears the previous subject's number;
-    - input gate: σ(-4) ≈ 0.02 writes (almost) nothing, except at a subject, σ(4) ≈ 0.98;
-    - candidate: tanh(+3) ≈ +1 for a singular subject, tanh(-3) ≈ -1 for a plural one;
-    - output gate: σ(-4) ≈ 0.02 hides the cell, except at the verb slot, σ(4) ≈ 0.98:
-      only there does h_t carry the number, and the verb is "is" if h_t > 0, "are" if h_t < 0.
-    """
-    row = lambda *w: np.array([w], dtype=float)  # noqa: E731 - one weight row, H = 1
-    return {
-        "W_f": row(0, -6, -6, 0), "b_f": np.array([4.0]),
-        "W_i": row(0, 8, 8, 0), "b_i": np.array([-4.0]),
-        "W_C": row(0, 3, -3, 0), "b_C": np.array([0.0]),
-        "W_o": row(0, 0, 0, 8), "b_o": np.array([-4.0]),
-    }
+    return agreement.encode_words(sentence(phrase, plural))
 
 
 def run(phrase, plural):
-    """lstm_ref.lstm_forward over the sentence: {"c", "f", "i", "c_tilde", "o", "h"}, one float per word."""
-    out = lstm_ref.lstm_forward(sentence_inputs(phrase, plural), language_params())
-    return {k: out[k][:, 0].tolist() for k in ("c", "f", "i", "c_tilde", "o", "h")}
-
-
-def verb_for(h):
-    """The verb form the model's h_t at the verb slot picks: "is" (h > 0) or "are"."""
-    return "is" if h > 0 else "are"
+    """lstm_ref.lstm_forward of the running example over the sentence: cell entry 0's {"c", "f", "i", "c_tilde",
+    "o", "h"}, one float per word, and "verb", the verb predicted from h at the word before the verb."""
+    out = lstm_ref.lstm_forward(sentence_inputs(phrase, plural), agreement.agreement_params())
+    trace = {k: out[k][:, 0].tolist() for k in ("c", "f", "i", "c_tilde", "o", "h")}
+    trace["verb"] = agreement.verb_for(out["h"][verb_index(phrase) - 1])
+    return trace
 
 
 class LanguageModel(anywidget.AnyWidget):
     """"The cat(s) that sat on the mat is/are hungry": the cell stores the subject's number.
 
-    Every sentence (5 phrase lengths × singular/plural) is run with
-    lstm_ref.lstm_forward at construction; ``phrase`` (0-4) and ``plural`` pick
-    one, and the view switches between them with no kernel needed. ``step`` is
-    the word the view details (0-based). ``words``, ``c``, ``f``, ``i``, ``o``,
-    ``h``, ``verb_index`` and ``verb`` describe the chosen sentence.
+    The model is the course's running example (lstm_widgets.agreement, the same
+    weights and convention as the chapters: + plural, - singular); the view
+    shows cell entry 0. Every sentence (5 phrase lengths × singular/plural) is
+    run with lstm_ref.lstm_forward at construction; ``phrase`` (0-4) and
+    ``plural`` pick one, and the view switches between them with no kernel
+    needed. ``step`` is the word the view details (0-based). ``words``, ``c``,
+    ``f``, ``i``, ``o``, ``h``, ``verb_index`` and ``verb`` (predicted from h at
+    the word before the verb) describe the chosen sentence.
     """
 
-    _esm = esm("language_model.js")
-    _css = css("language_model.css")
+    _esm = module_file("language_model")
+    _css = style_file("language_model")
 
     plural = t.Bool(False).tag(sync=True)
     phrase = t.Int(1).tag(sync=True)
@@ -106,7 +85,7 @@ class LanguageModel(anywidget.AnyWidget):
                      for k in range(len(PHRASES))]
         super().__init__(sentences=sentences, **kwargs)
         self.phrase, self.plural = phrase, plural
-        self.step = verb_index(self.phrase) if step is None else step
+        self.step = verb_index(self.phrase) - 1 if step is None else step  # where the verb is predicted
         self._look_up()
 
     @t.validate("phrase")
@@ -125,7 +104,7 @@ class LanguageModel(anywidget.AnyWidget):
     @t.observe("plural", "phrase")
     def _on_choice(self, change):
         if change["name"] == "phrase":
-            self.step = verb_index(self.phrase)  # a new sentence: show its verb
+            self.step = verb_index(self.phrase) - 1  # a new sentence: show where its verb is predicted
         self._look_up()
 
     def _look_up(self):
@@ -135,7 +114,7 @@ class LanguageModel(anywidget.AnyWidget):
             for k in ("c", "f", "i", "o", "h"):
                 setattr(self, k, trace[k])
             self.verb_index = chosen["verb_index"]
-            self.verb = verb_for(trace["h"][self.verb_index])
+            self.verb = trace["verb"]
             words = list(chosen["plural_words" if self.plural else "singular_words"])
             words[self.verb_index] = self.verb  # the verb shown is the one the model picks
             self.words = words

@@ -5,7 +5,7 @@ import traitlets as t
 
 import lstm_ref
 
-from ._assets import css, esm
+from ._assets import module_file, style_file
 from ._grid import grid, nearest
 
 STEPS = 60
@@ -50,8 +50,8 @@ class MemoryOverTime(anywidget.AnyWidget):
     the Python side only look them up. ``c`` is the trace for the current biases.
     """
 
-    _esm = esm("memory_over_time.js")
-    _css = css("memory_over_time.css")
+    _esm = module_file("memory_over_time")
+    _css = style_file("memory_over_time")
 
     forget_bias = t.Float(4.0).tag(sync=True)
     input_bias = t.Float(-4.0).tag(sync=True)

@@ -10,12 +10,15 @@ Fixtures (other test areas rely on these exact names):
                                 console errors and page errors go to ``page.console_errors``;
                                 failed requests (network failure or HTTP >= 400) go to
                                 ``page.failed_requests``.
+- ``phone_page``     (function) the same, as a 390 px wide phone (mobile emulation, touch).
+- ``dark_page``      (function) the same at desktop width, with the site in dark mode.
 - ``screenshot_dir`` (session)  ``_build/screenshots/`` (created).
 
 Browser-free tests never touch these fixtures, so they pay nothing for them.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -87,9 +90,14 @@ def screenshot_dir() -> Path:
     return path
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+# A phone: the width of most current phones, with mobile emulation (meta viewport, touch).
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+@contextlib.contextmanager
+def guarded_page(browser, **context_options):
+    """A page in a fresh context that may reach only 127.0.0.1 and records what went wrong."""
+    context = browser.new_context(**context_options)
     pg = context.new_page()
     pg.blocked_requests = []
     pg.console_errors = []
@@ -125,3 +133,23 @@ def page(browser):
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser):
+    with guarded_page(browser, viewport={"width": 1280, "height": 900}) as pg:
+        yield pg
+
+
+@pytest.fixture
+def phone_page(browser):
+    with guarded_page(browser, **PHONE) as pg:
+        yield pg
+
+
+@pytest.fixture
+def dark_page(browser):
+    with guarded_page(browser, viewport={"width": 1280, "height": 900}, color_scheme="dark") as pg:
+        # The theme keeps the reader's choice in localStorage; "dark" is what its switch stores.
+        pg.add_init_script("localStorage.setItem('mode', 'dark')")
+        yield pg

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import lstm_ref as R  # noqa: E402
-from lstm_checks.cases import FUNCTIONS, inputs  # noqa: E402
-from lstm_checks.diagnose import DATA_FILE, MISTAKES, _all_close, encode  # noqa: E402
+from lstm_checks.cases import inputs  # noqa: E402
+from lstm_checks.compare import DATA_FILE, all_close, encode  # noqa: E402
+from lstm_checks.spec import SPECS  # noqa: E402
 
 FORCE_ONE = 50.0  # sigmoid(50) == 1.0 in float64: a gate with zero weights and this bias is always open
 
@@ -95,8 +96,20 @@ def shifted(first, states):
     return np.concatenate([first[None], states[:-1]], axis=0)
 
 
-def case(fn_name, args, kwargs):
-    """(expected output, {mistake name: output}) for one visible case."""
+def reference_output(spec, args, kwargs):
+    """What the spec's lstm_ref function returns on one case (only the graded keys of a dict)."""
+    out = getattr(R, spec.reference)(*args, **kwargs)
+    return {k: out[k] for k in spec.output_keys} if spec.output_keys else out
+
+
+def case(spec, args, kwargs):
+    """(expected output, {mistake name: output}) for one visible case.
+
+    A function without mistakes needs nothing here: its expected output is its reference's.
+    """
+    fn_name = spec.name
+    if not spec.mistakes:
+        return reference_output(spec, args, kwargs), {}
     if fn_name in ("forget_gate", "input_gate", "output_gate", "candidate", "rnn_cell"):
         return gate_case(fn_name, args)
     if fn_name == "sigmoid":
@@ -187,20 +200,20 @@ def case(fn_name, args, kwargs):
             "cell_last": R.peephole_lstm_cell(h, c_prev, x, with_params(
                 p, **{k: cell_last(p[k], H) for k in ("W_f", "W_i", "W_o")})),
             "gates_swapped": (R.hidden_state(c_swapped, o_swapped), c_swapped)}
-    raise ValueError(f"no expected values for {fn_name!r}")
+    raise ValueError(f"{fn_name} declares mistakes {sorted(spec.mistakes)} but make_check_data.py computes none")
 
 
 def _differs(a, b):
     """True if the self-check would tell the two outputs apart."""
-    return not _all_close(a, b)
+    return not all_close(a, b)
 
 
 def build():
     functions = {}
-    for fn_name in FUNCTIONS:
-        expected, mistakes = [], {name: [] for name in MISTAKES.get(fn_name, {})}
+    for fn_name, spec in SPECS.items():
+        expected, mistakes = [], {name: [] for name in spec.mistakes}
         for args, kwargs in inputs(fn_name, "visible"):
-            want, wrong = case(fn_name, args, kwargs)
+            want, wrong = case(spec, args, kwargs)
             if set(wrong) != set(mistakes):
                 raise AssertionError(f"{fn_name}: mistakes computed {sorted(wrong)} != catalogued {sorted(mistakes)}")
             expected.append(encode(want))

@@ -14,6 +14,11 @@ function fmt(x, digits = 3) {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
+/** Set a node's text only when it differs: a redraw then touches only what changed. */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 /** document.createElement with attributes, dataset entries and children. */
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -59,7 +64,7 @@ function slider({ id, label, min, max, step, value, color, data = {}, format = f
     // Only touch the input when the model moved it (e.g. from Python), so a
     // slider being dragged is never fought over.
     if (Number(input.value) !== v) input.value = v;
-    output.textContent = format(v);
+    setText(output, format(v));
   };
   return wrap;
 }
@@ -77,7 +82,10 @@ function bar(lo, hi, color, data = {}) {
   const node = h("span", { class: "lstm-bar" }, track, num);
   const zero = (0 - lo) / (hi - lo);
   track.style.setProperty("--zero", `${100 * zero}%`); // where the zero line is drawn
+  let shown = null;
   node.set = (v) => {
+    if (v === shown) return; // unchanged: no style or layout work (a slider step changes few bars)
+    shown = v;
     const at = (Math.min(Math.max(v, lo), hi) - lo) / (hi - lo);
     fill.style.left = `${100 * Math.min(zero, at)}%`;
     fill.style.width = `${100 * Math.abs(at - zero)}%`;
@@ -117,17 +125,18 @@ function nearestIndex(grid, v) {
  * { node, line(key, values, color, label) } — line() creates or updates a series.
  */
 function linePlot({ n, yMin, yMax, log = false, width = 640, height = 230, xLabel = "step t", yLabel = "",
-                    yTicks = [], xTicks = [] }) {
-  const m = { left: 52, right: 12, top: 10, bottom: 34 };
+                    yTicks = [], xTicks = [], labelledBy = "" }) {
+  const m = { left: 60, right: 12, top: 10, bottom: 34 }; // left: room for "1e-36" and the axis label
   const pw = width - m.left - m.right, ph = height - m.top - m.bottom;
   const ty = (v) => (log ? Math.log10(Math.max(v, 10 ** yMin)) : v);
   const X = (k) => m.left + (n === 1 ? 0 : (k / (n - 1)) * pw); // k = 0..n-1
   const Y = (v) => m.top + ph - ((Math.min(Math.max(ty(v), yMin), yMax) - yMin) / (yMax - yMin)) * ph;
-  const node = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "lstm-plot", role: "img" });
+  // A chart is an image to assistive technology, named by the widget's caption and live summary.
+  const node = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "lstm-plot", role: "img", "aria-labelledby": labelledBy });
   const grid = svg("g", {});
   for (const v of yTicks) {
     const y = m.top + ph - ((v - yMin) / (yMax - yMin)) * ph;
-    grid.append(svg("line", { x1: m.left, x2: m.left + pw, y1: y, y2: y, stroke: v === 0 && !log ? "#8c959f" : "#eaeef2" }));
+    grid.append(svg("line", { x1: m.left, x2: m.left + pw, y1: y, y2: y, class: v === 0 && !log ? "lstm-zero-line" : "lstm-grid" }));
     const text = svg("text", { x: m.left - 6, y: y + 4, "text-anchor": "end" });
     text.textContent = log ? `1e${v}` : String(v);
     grid.append(text);
@@ -141,7 +150,7 @@ function linePlot({ n, yMin, yMax, log = false, width = 640, height = 230, xLabe
   xl.textContent = xLabel;
   const yl = svg("text", { x: 12, y: m.top + ph / 2, "text-anchor": "middle", transform: `rotate(-90 12 ${m.top + ph / 2})` });
   yl.textContent = yLabel;
-  grid.append(svg("rect", { x: m.left, y: m.top, width: pw, height: ph, fill: "none", stroke: "#d0d7de" }), xl, yl);
+  grid.append(svg("rect", { x: m.left, y: m.top, width: pw, height: ph, class: "lstm-frame" }), xl, yl);
   node.append(grid);
   const series = {};
   function line(key, values, color, { dash = "", width: w = 2.2 } = {}) {
@@ -151,15 +160,18 @@ function linePlot({ n, yMin, yMax, log = false, width = 640, height = 230, xLabe
       series[key].style.stroke = color; // a style, so var(--lstm-*) works
       node.append(series[key]);
     }
-    series[key].setAttribute("points", values.map((v, k) => `${X(k).toFixed(1)},${Y(v).toFixed(1)}`).join(" "));
+    const points = values.map((v, k) => `${X(k).toFixed(1)},${Y(v).toFixed(1)}`).join(" ");
+    if (series[key].getAttribute("points") !== points) series[key].setAttribute("points", points);
   }
   function marker(key, k, v, color) {
     if (!series[key]) { series[key] = svg("circle", { r: 4 }); series[key].style.fill = color; node.append(series[key]); }
     series[key].setAttribute("cx", X(k)); series[key].setAttribute("cy", Y(v));
   }
   function vline(key, k, color, label) {
-    if (!series[key]) {
-      series[key] = svg("g", {}, svg("line", { stroke: color, "stroke-dasharray": "3 3" }), svg("text", { "text-anchor": "start" }));
+    if (series[key]) return; // drawn once: it marks a fixed step
+    {
+      series[key] = svg("g", {}, svg("line", { "stroke-dasharray": "3 3" }), svg("text", { "text-anchor": "start" }));
+      series[key].firstChild.style.stroke = color;
       node.insertBefore(series[key], grid.nextSibling);
     }
     const [ln, text] = series[key].children;
@@ -167,4 +179,48 @@ function linePlot({ n, yMin, yMax, log = false, width = 640, height = 230, xLabe
     text.setAttribute("x", X(k) + 4); text.setAttribute("y", m.top + 12); text.textContent = label;
   }
   return { node, line, marker, vline, X, Y };
+}
+
+/**
+ * A chart drawn at the width it is shown at, so its text stays 11 px on a phone
+ * as on a laptop (a fixed viewBox would shrink it to half that). `build(width)`
+ * returns a linePlot; `redraw(plot)` draws the current state into a new one.
+ * Returns { node, plot() }.
+ */
+function fittedPlot(build, redraw) {
+  const holder = h("div", { class: "lstm-plot-holder" });
+  let plot = null, shown = 0;
+  function fit(width) {
+    const w = Math.round(Math.min(Math.max(width, 280), 760));
+    if (plot && Math.abs(w - shown) < 16) return;
+    shown = w;
+    plot = build(w);
+    holder.replaceChildren(plot.node);
+    redraw(plot);
+  }
+  fit(640);
+  if (window.ResizeObserver) {
+    new ResizeObserver((entries) => { const w = entries[0].contentRect.width; if (w > 0) fit(w); }).observe(holder);
+  }
+  return { node: holder, plot: () => plot };
+}
+
+/**
+ * A region that scrolls sideways when its content is wider than the widget (a
+ * table on a phone): named, and focusable by keyboard exactly when it scrolls.
+ */
+function scrollRegion(label, ...children) {
+  const node = h("div", { class: "lstm-scroll lstm-table-wrap", role: "region", "aria-label": label }, ...children);
+  const check = () => {
+    if (node.scrollWidth > node.clientWidth + 1) node.setAttribute("tabindex", "0");
+    else node.removeAttribute("tabindex");
+  };
+  if (window.ResizeObserver) new ResizeObserver(check).observe(node);
+  node.check = check;
+  return node;
+}
+
+/** The widget's text alternative: one line that says what the view shows, announced politely. */
+function liveSummary(id) {
+  return h("p", { class: "lstm-summary", id, "aria-live": "polite", data: { q: "summary" } });
 }

@@ -73,6 +73,7 @@ function render({ model, el }) {
 
   const sliderGrid = h("div", { class: "lstm-gate-sliders" });
   const sliders = {}; // "q:k" -> slider
+  let told = 0; // the component the summary line speaks of: the last one moved
   function buildSliders() {
     sliderGrid.replaceChildren();
     const pre = model.get("preactivation");
@@ -88,7 +89,7 @@ function render({ model, el }) {
           id: sid, label, min: range.min, max: range.max, step: range.step,
           value: model.get(q)[k], color: `var(${row.color})`, data: { q, k },
           format: pre && row.z ? (v) => fmt(v, 1) : (v) => fmt(v, 2),
-          onInput: (v) => timed(root, () => { const st = read(); st[q][k] = v; step(st); }),
+          onInput: (v) => timed(root, () => { told = k; const st = read(); st[q][k] = v; step(st); }),
         });
         s.classList.add(`row-${row.q}`);
         if ((FOCUS_ROWS[focus] || []).includes(row.q)) s.classList.add("focus");
@@ -96,7 +97,7 @@ function render({ model, el }) {
         sliderGrid.append(s);
       }
     }
-    sliderGrid.style.gridTemplateColumns = `repeat(${n}, minmax(0, 1fr))`;
+    sliderGrid.style.setProperty("--lstm-components", n);
   }
 
   // ---- the step as a table: one row per component, columns follow the flow
@@ -150,7 +151,9 @@ function render({ model, el }) {
   help.innerHTML = HELP[focus] || HELP.all;
   const legend = h("div", { class: "lstm-legend" },
     "Bars start at 0 (left = negative). “kept”: f ≥ 0.5; “erased”: f < 0.5; “written”: i ≥ 0.5 and |C̃| ≥ 0.1.");
-  root.append(title, help, mode, sliderGrid, h("div", { class: "lstm-table-wrap" }, table), legend);
+  const summary = liveSummary(`${id}-summary`);
+  const tableWrap = scrollRegion("One step of the cell, component by component (scrolls sideways)", table);
+  root.append(title, help, mode, sliderGrid, summary, tableWrap, legend);
   el.append(root);
 
   // ---- draw the model's state (also runs when Python changes a trait in Jupyter)
@@ -169,16 +172,22 @@ function render({ model, el }) {
       cell.f.set(s.f[k]);
       cell.kept.set(s.f[k] * s.c_prev[k]);
       cell.write.set(s.i[k] * s.c_tilde[k]);
-      cell.writeDetail.textContent = `${fmt(s.i[k], 2)}×${fmt(s.c_tilde[k], 2)}`;
+      setText(cell.writeDetail, `${fmt(s.i[k], 2)}×${fmt(s.c_tilde[k], 2)}`);
       cell.c.set(c[k]);
       cell.o.set(s.o[k]);
-      cell.oDetail.textContent = `of tanh C: ${fmt(Math.tanh(c[k]), 2)}`;
+      setText(cell.oDetail, `of tanh C: ${fmt(Math.tanh(c[k]), 2)}`);
       cell.h.set(hh[k]);
       const what = [s.f[k] >= 0.5 ? "kept" : "erased"];
       if (s.i[k] >= 0.5 && Math.abs(s.c_tilde[k]) >= 0.1) what.push("written");
-      cell.what.textContent = what.join(" + ");
-      cell.what.className = `lstm-what ${what.map((w) => "is-" + w).join(" ")}`;
+      setText(cell.what, what.join(" + "));
+      const cls = `lstm-what ${what.map((w) => "is-" + w).join(" ")}`;
+      if (cell.what.className !== cls) cell.what.className = cls;
     }
+    // The step in words, for the component last moved, with the numbers the table shows.
+    const k = told, kept = cells[k].kept.textContent, write = cells[k].write.textContent;
+    setText(summary, `C_t[${k + 1}] = ${cells[k].c.textContent}: the forget gate kept ${fmt(100 * s.f[k], 0)} % ` +
+      `of ${cells[k].c_prev.textContent} (${kept}) and the input gate added ${fmt(s.i[k], 2)} × ${fmt(s.c_tilde[k], 2)} = ${write}; ` +
+      `h_t[${k + 1}] = ${fmt(s.o[k], 2)} × tanh(C_t) = ${cells[k].h.textContent}.`);
   }
   buildSliders();
   draw();

@@ -33,42 +33,57 @@ function render({ model, el }) {
   const every = Math.max(1, Math.ceil((hi - lo) / 8));
   const ticks = [];
   for (let p = Math.ceil(lo / every) * every; p <= hi; p += every) ticks.push(p);
-  const plot = linePlot({
-    n: steps, yMin: lo, yMax: hi, log: true, yLabel: "‖∂L/∂x_t‖ (log scale)", yTicks: ticks,
-    xTicks: [1, 10, 20, 30, 40, 50].filter((k) => k <= steps), xLabel: `step t (the loss is at step ${steps})`,
-  });
+  const captionId = `${id}-caption`, summaryId = `${id}-summary`;
+  const caption = h("p", { class: "lstm-help", id: captionId },
+    `Line chart, log scale: the size of the gradient that reaches each of the ${steps} steps, for the plain RNN (grey, dashed) and the LSTM (orange, solid).`);
+  const chart = fittedPlot((width) => linePlot({
+    n: steps, yMin: lo, yMax: hi, log: true, yLabel: "‖∂L/∂x_t‖ (log scale)", yTicks: ticks, width,
+    xTicks: [1, 10, 20, 30, 40, 50].filter((k) => k <= steps && (width >= 420 || k % 20 !== 10)),
+    xLabel: `step t (the loss is at step ${steps})`, labelledBy: `${captionId} ${summaryId}`,
+  }), (plot) => drawLines(plot));
+  const summary = liveSummary(summaryId);
 
   const PROBES = [1, steps - 10].filter((k) => k >= 1);
   const nums = {};
   const num = (q) => (nums[q] = h("span", { class: "lstm-num", data: { q } }));
-  const table = h("table", { class: "lstm-reach-table" },
+  const table = h("table", { class: "lstm-reach-table" }, h("caption", {}, "Gradient reaching two early steps"),
     h("thead", {}, h("tr", {}, h("th", {}, "gradient reaching"), h("th", {}, "RNN"), h("th", {}, "LSTM"), h("th", {}, "LSTM / RNN"))),
     h("tbody", {}, PROBES.map((k) => h("tr", {},
       h("th", { scope: "row" }, `step ${k} (${steps - k} steps back)`),
       h("td", {}, num(`rnn-${k}`)), h("td", {}, num(`lstm-${k}`)), h("td", {}, num(`ratio-${k}`))))));
 
   const legend = h("div", { class: "lstm-legend" },
-    h("span", {}, h("span", { class: "lstm-swatch", style: { background: "var(--lstm-rnn)" } }), "plain RNN"),
-    h("span", {}, h("span", { class: "lstm-swatch", style: { background: "var(--lstm-lstm)" } }), "LSTM"));
+    h("span", {}, h("span", { class: "lstm-swatch is-dashed" }), "plain RNN (dashed)"),
+    h("span", {}, h("span", { class: "lstm-swatch", style: { background: "var(--lstm-lstm)" } }), "LSTM (solid)"));
   const help = h("p", { class: "lstm-help" });
   help.innerHTML = `A loss at the last step, back-propagated through time into both networks (8 units, the same inputs). ` +
     `The curves show how much gradient reaches each earlier input: on a log scale, a straight line is a gradient that shrinks by the same factor at every step back from the loss. ` +
     `Raise the LSTM's forget bias (f<sub>t</sub> near 1) and the gradient reaches much further back; no setting of the RNN's weight scale does the same.`;
   root.append(h("h4", {}, "Gradient reach: RNN against LSTM"), help,
-    h("div", { class: "lstm-reach-sliders" }, sSlider, fSlider), plot.node, legend, table);
+    h("div", { class: "lstm-reach-sliders" }, sSlider, fSlider), caption, chart.node, legend, summary,
+    scrollRegion("Gradient table (scrolls sideways)", table));
   el.append(root);
 
+  function drawLines(plot) {
+    if (!plot) return;
+    plot.line("rnn", model.get("rnn"), "var(--lstm-rnn)", { dash: "6 4" });
+    plot.line("lstm", model.get("lstm"), "var(--lstm-lstm)", { width: 2.6 });
+  }
   function draw() {
     sSlider.setValue(model.get("scale"));
     fSlider.setValue(model.get("forget_bias"));
     const rnn = model.get("rnn"), lstm = model.get("lstm");
-    plot.line("rnn", rnn, "var(--lstm-rnn)");
-    plot.line("lstm", lstm, "var(--lstm-lstm)", { width: 2.6 });
+    drawLines(chart.plot());
     for (const k of PROBES) {
       nums[`rnn-${k}`].textContent = sci(rnn[k - 1]);
       nums[`lstm-${k}`].textContent = sci(lstm[k - 1]);
       nums[`ratio-${k}`].textContent = rnn[k - 1] > 0 ? sci(lstm[k - 1] / rnn[k - 1]) : "∞";
     }
+    // The chart in words, with the numbers the table shows.
+    const k = PROBES[0];
+    summary.textContent = `${steps - k} steps back from the loss, the RNN (weight scale ${fmt(model.get("scale"), 2)}) ` +
+      `passes on a gradient of ${sci(rnn[k - 1])} and the LSTM (forget bias ${fmt(model.get("forget_bias"), 1)}) ` +
+      `${sci(lstm[k - 1])}: ${nums[`ratio-${k}`].textContent} times as much.`;
   }
   draw();
   model.on("change", draw); // once per set(), from a slider or from Python

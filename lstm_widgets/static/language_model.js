@@ -1,6 +1,7 @@
-// LanguageModel view: the toy sentence, the subject toggle, the phrase length,
-// and f, i, C, o, h per word. Every sentence was run through
-// lstm_ref.lstm_forward in Python; the view only switches between stored traces.
+// LanguageModel view: the running example's sentence, the subject toggle, the
+// phrase length, and f, i, C, o, h (cell entry 0) per word. Every sentence was run
+// through lstm_ref.lstm_forward in Python, which also picked the predicted verb;
+// the view only switches between stored traces (no sign convention of its own).
 
 const ROWS = [
   ["f", "f<sub>t</sub> forget", "--lstm-forget", 0, 1], ["i", "i<sub>t</sub> input", "--lstm-input", 0, 1],
@@ -17,11 +18,11 @@ function render({ model, el }) {
   // A choice changed: pick the stored trace and hand it to the model (as Python's _look_up does).
   function choose(plural, phrase, step) {
     const s = sentences[phrase], trace = s[plural ? "plural" : "singular"];
-    const verb = trace.h[s.verb_index] > 0 ? "is" : "are";
+    const verb = trace.verb;
     const words = s[plural ? "plural_words" : "singular_words"].slice();
     words[s.verb_index] = verb;
     const gates = Object.fromEntries(["c", "f", "i", "o", "h"].map((k) => [k, trace[k]]));
-    model.set({ plural, phrase, step: step ?? s.verb_index, verb_index: s.verb_index, verb, words, ...gates });
+    model.set({ plural, phrase, step: step ?? s.verb_index - 1, verb_index: s.verb_index, verb, words, ...gates });
     model.save_changes(); // one set: one "change" event, one redraw
   }
 
@@ -51,8 +52,9 @@ function render({ model, el }) {
 
   // ---- the sentence and its per-word numbers: one table per sentence length,
   // built on first use and kept, so switching sentences only swaps tables.
-  const tableWrap = h("div", { class: "lstm-table-wrap" });
-  const detail = h("p", { class: "lstm-readout lstm-lm-detail" });
+  const tableWrap = scrollRegion("The sentence, word by word, with the cell's gates and state (scrolls sideways)");
+  // The table in words, for the word the slider is on: announced when it changes.
+  const detail = h("p", { class: "lstm-readout lstm-lm-detail lstm-summary", "aria-live": "polite", data: { q: "summary" } });
   const tables = new Map();
   let table = null, wordCells = [], bars = {};
   function tableFor(n) {
@@ -89,12 +91,17 @@ function render({ model, el }) {
   }
 
   const help = h("p", { class: "lstm-help" });
-  help.innerHTML = "A one-unit LSTM with hand-set weights reads the sentence word by word. At the subject it writes " +
-    "+1 (singular) or −1 (plural) into the cell; the forget gate keeps it there through the words that follow, " +
-    "while the output gate stays shut. At the verb the output gate opens: h<sub>t</sub> &gt; 0 picks “is”, " +
-    "h<sub>t</sub> &lt; 0 picks “are”. Lengthen the phrase in between and watch the stored number fade a little at every word.";
+  help.innerHTML = "The course's running example, a small LSTM with hand-set weights, reads the sentence word by " +
+    "word (shown: cell entry 0). At the subject it writes +1 (plural) or −1 (singular) into the cell; the forget " +
+    "gate keeps it there through the words that follow. After every noun a verb could come next, so the output " +
+    "gate opens there: h<sub>t</sub> &gt; 0 predicts “are”, h<sub>t</sub> &lt; 0 predicts “is” for the next word. " +
+    "Lengthen the phrase in between and watch the stored number fade a little at every word.";
+  // Every sentence's table built now, so moving the phrase slider only swaps tables.
+  for (const s of sentences) tableFor(s.singular_words.length);
+  const legend = h("div", { class: "lstm-legend" },
+    "The subject is underlined, the verb boxed; the current word has a bar under it. Bars start at 0 (left = negative).");
   root.append(h("h4", {}, "A language model keeps the subject's number until the verb"), help,
-    h("div", { class: "lstm-lm-controls" }, group, phraseSlider, wordSlot), tableWrap, detail);
+    h("div", { class: "lstm-lm-controls" }, group, phraseSlider, wordSlot), detail, tableWrap, legend);
   el.append(root);
 
   function draw() {
@@ -106,7 +113,7 @@ function render({ model, el }) {
     phraseSlider.setValue(model.get("phrase"));
     wordSlider.setValue(step + 1);
     for (let k = 0; k < words.length; k++) {
-      wordCells[k].textContent = words[k];
+      setText(wordCells[k], words[k]);
       wordCells[k].classList.toggle("is-subject", k === subj);
       wordCells[k].classList.toggle("is-verb", k === verbAt);
       wordCells[k].classList.toggle("is-current", k === step);
@@ -117,18 +124,24 @@ function render({ model, el }) {
     }
     table.querySelectorAll("td").forEach((td) => td.classList.toggle("is-current", Number(td.dataset.k) === step));
     // A long sentence scrolls sideways: keep the current word in view (the page itself does not move).
+    // Measured in the next frame, so a slider step never forces a layout of its own.
     const cell = wordCells[step];
-    tableWrap.scrollLeft = Math.max(0, cell.offsetLeft + cell.offsetWidth / 2 - tableWrap.clientWidth / 2);
+    requestAnimationFrame(() => {
+      tableWrap.check();
+      tableWrap.scrollLeft = Math.max(0, cell.offsetLeft + cell.offsetWidth / 2 - tableWrap.clientWidth / 2);
+    });
     const c = model.get("c")[step], o = model.get("o")[step], hh = model.get("h")[step];
     detail.replaceChildren(
       h("b", {}, `At “${words[step]}”: `), "C", h("sub", {}, "t"), " = ", h("span", { class: "lstm-num", data: { q: "detail-c" } }, fmt(c)),
       ", o", h("sub", {}, "t"), " = ", h("span", { class: "lstm-num", data: { q: "detail-o" } }, fmt(o)),
       ", h", h("sub", {}, "t"), " = o·tanh(C) = ", h("span", { class: "lstm-num", data: { q: "detail-h" } }, fmt(hh)), ". ",
-      step === verbAt
-        ? h("span", {}, "h > 0 picks “is”, h < 0 picks “are”: the model writes ", h("b", { data: { q: "verb" } }, `“${verb}”`), ".")
+      step === verbAt - 1
+        ? h("span", {}, "A verb comes next: h > 0 predicts “are”, h < 0 predicts “is”; the model predicts ",
+          h("b", { data: { q: "verb" } }, `“${verb}”`), ".")
         : step < subj ? "No subject yet: the cell is empty."
-        : step > verbAt ? "The verb is written; the output gate is shut again."
-        : "The number is stored in the cell, but the output gate hides it.");
+        : step >= verbAt ? "The verb has been read; the output gate is shut again."
+        : o > 0.5 ? "After a noun a verb could follow: the output gate shows the subject's number."
+        : "The number is stored in the cell, but the output gate hides it."); 
   }
   draw();
   model.on("change", draw); // once per set(), from a slider or from Python

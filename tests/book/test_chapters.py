@@ -11,7 +11,7 @@ import pytest
 ESSAY = "https://colah.github.io/posts/2015-08-Understanding-LSTMs/"
 CHAPTERS = ["01_rnn", "02_long_term_dependencies", "03_lstm_networks", "04_core_idea", "05_forget_gate",
             "06_input_gate", "07_update_cell", "08_output_gate", "09_variants", "10_lstm_vs_rnn",
-            "11_conclusion"]
+            "11_conclusion", "12_libraries"]
 GATE_CHAPTER_EXERCISES = {
     "04_core_idea": "ex-forget-gate",
     "05_forget_gate": "ex-forget-gate",

@@ -19,24 +19,17 @@ from pathlib import Path
 
 import nbformat
 
+from lstm_checks.spec import EXERCISES, SPECS
+
 ROOT = Path(__file__).resolve().parents[2]
 
-# assignment id → (notebook name, graded functions in notebook order)
-ASSIGNMENTS = {
-    "01_rnn": ("rnn", ("rnn_cell", "rnn_forward")),
-    "02_forget_gate": ("forget_gate", ("sigmoid", "forget_gate")),
-    "03_input_gate": ("input_gate", ("input_gate", "candidate")),
-    "04_update_cell": ("update_cell", ("update_cell",)),
-    "05_output_gate": ("output_gate", ("output_gate", "hidden_state", "lstm_cell")),
-    "06_lstm_forward": ("lstm_forward", ("lstm_forward",)),
-    "07_backprop": ("backprop", ("lstm_cell_backward", "numerical_gradient")),
-    "08_variants": ("variants", ("gru_cell", "peephole_lstm_cell")),
-}
+# assignment id → (notebook name, graded functions in notebook order), from the graded functions' specs
+ASSIGNMENTS = {exercise: (exercise.split("_", 1)[1], functions) for exercise, functions in EXERCISES.items()}
 POINTS_PER_FUNCTION = 3  # visible test cell 1 + hidden test cell 2
 
 # Functions that call another graded function of the same notebook: a mistake in the callee fails them too.
-CALLERS = {"rnn_cell": ("rnn_forward",), "sigmoid": ("forget_gate",),
-           "output_gate": ("lstm_cell",), "hidden_state": ("lstm_cell",)}
+CALLERS = {callee: tuple(name for name, spec in SPECS.items() if callee in spec.calls)
+           for callee in sorted({callee for spec in SPECS.values() for callee in spec.calls})}
 
 # The catalogue's mistakes (the issue's list), and extra ones some functions also diagnose.
 CATALOGUE = ("wrong_shape", "no_sigmoid", "tanh_sigmoid_swapped", "xh_order", "w_transposed", "bias_missing",

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import lstm_ref
+from lstm_widgets import agreement
 from lstm_widgets import gradient_reach as reach_mod
 from lstm_widgets import language_model as lm_mod
 from lstm_widgets import memory_over_time as mem_mod
@@ -163,27 +164,27 @@ def exercise_gradient_reach(page, root, shoot):
 def exercise_language_model(page, root, shoot):
     def check(plural):
         phrase = int(sliders(root)["phrase"][0])
-        out = lstm_ref.lstm_forward(lm_mod.sentence_inputs(phrase, plural), lm_mod.language_params())
+        out = lstm_ref.lstm_forward(lm_mod.sentence_inputs(phrase, plural), agreement.agreement_params())
         for q in ("c", "o", "h"):
             np.testing.assert_allclose(shown(root, q), out[q][:, 0], atol=SHOWN)
         step = int(sliders(root)["step"][0]) - 1
         for q in ("c", "o", "h"):
             np.testing.assert_allclose(shown(root, f"detail-{q}"), out[q][step, 0], atol=SHOWN)
-        return out["h"][lm_mod.verb_index(phrase), 0]
+        return out["h"][lm_mod.verb_index(phrase) - 1]  # the verb is predicted at the word before it
 
     def verb_shown():
         return root.locator("[data-q=verb]").text_content().strip("“”")
 
     h_verb = check(plural=False)
-    assert verb_shown() == lm_mod.verb_for(h_verb) == "is"
+    assert verb_shown() == agreement.verb_for(h_verb) == "is"
     root.locator("input[data-q=subject-singular]").focus()
     page.keyboard.press("ArrowRight")  # radio group: the arrow key selects "plural"
     assert root.locator("input[data-q=subject-plural]").is_checked()
     h_verb = check(plural=True)
-    assert verb_shown() == lm_mod.verb_for(h_verb) == "are"
+    assert verb_shown() == agreement.verb_for(h_verb) == "are"
     press(page, root, "phrase", "ArrowRight", 3)  # the longest phrase: a wider sentence
     h_long = check(plural=True)
-    assert verb_shown() == "are" and abs(h_long) < abs(h_verb)  # the stored number faded on the way
+    assert verb_shown() == "are" and abs(h_long[0]) < abs(h_verb[0])  # the stored number faded on the way
     shoot("after")
     press(page, root, "step", "ArrowLeft", 2)
     check(plural=True)

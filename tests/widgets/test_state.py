@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lstm_ref
-from lstm_widgets import GateExplorer, GradientReach, LanguageModel, MemoryOverTime
+from lstm_widgets import GateExplorer, GradientReach, LanguageModel, MemoryOverTime, agreement
 from lstm_widgets import gradient_reach as reach_mod
 from lstm_widgets import language_model as lm_mod
 from lstm_widgets import memory_over_time as mem_mod
@@ -142,20 +142,23 @@ def test_gradient_reach_shows_the_rnn_gradient_vanishing_and_the_lstm_keeping_it
 def test_language_model_state_is_lstm_forward(phrase, plural):
     w = LanguageModel()
     w.phrase, w.plural = phrase, plural
-    out = lstm_ref.lstm_forward(lm_mod.sentence_inputs(phrase, plural), lm_mod.language_params())
+    out = lstm_ref.lstm_forward(lm_mod.sentence_inputs(phrase, plural), agreement.agreement_params())
     for k in ("c", "f", "i", "o", "h"):
         np.testing.assert_allclose(getattr(w, k), out[k][:, 0], rtol=0, atol=1e-15)
-    assert w.verb == ("are" if plural else "is") == w.words[w.verb_index]
+    # The verb is predicted from h at the word before it, and agrees with the subject.
+    assert w.verb == agreement.verb_for(out["h"][w.verb_index - 1]) == ("are" if plural else "is")
+    assert w.verb == w.words[w.verb_index]
     assert w.words[1] == ("cats" if plural else "cat") and len(w.words) == len(out["h"])
-    assert w.step == w.verb_index  # a new sentence opens at its verb
+    assert w.step == w.verb_index - 1  # a new sentence opens where its verb is predicted
 
 
-def test_language_model_output_gate_opens_only_at_the_verb():
+def test_language_model_output_gate_opens_only_after_nouns():
     w = LanguageModel(phrase=4)
-    verb = w.verb_index
-    assert w.o[verb] > 0.9
-    assert all(o < 0.05 for k, o in enumerate(w.o) if k != verb)
-    assert abs(w.h[verb]) > 0.5 and max(abs(h) for k, h in enumerate(w.h) if k != verb) < 0.05
+    nouns = [k for k, word in enumerate(w.words) if agreement.word_class(word)[0] == "noun"]
+    assert nouns[0] == lm_mod.SUBJECT and nouns[-1] == w.verb_index - 1
+    assert all(w.o[k] > 0.9 for k in nouns)
+    assert all(o < 0.05 for k, o in enumerate(w.o) if k not in nouns)
+    assert abs(w.h[w.verb_index - 1]) > 0.5 and max(abs(w.h[k]) for k in range(len(w.h)) if k not in nouns) < 0.05
 
 
 def test_language_model_choices_are_checked():
