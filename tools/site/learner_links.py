@@ -15,7 +15,9 @@ from lstm_grader.course_site import wheel_url  # noqa: E402
 
 def _substitute(app, config):
     line = f"%pip install {wheel_url(config.html_baseurl.rstrip('/'))}"
-    config.myst_substitutions = {**config.myst_substitutions, "lstm_checks_install": f"`{line}`"}
+    # A code block, not inline code: the long URL scrolls inside its box instead of widening a phone's page.
+    block = f"```text\n{line}\n```"
+    config.myst_substitutions = {**config.myst_substitutions, "lstm_checks_install": block}
 
 
 def setup(app):
