@@ -9,18 +9,24 @@ UV    := $(VENV)/bin/uv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup assets book browser test bench lock clean release grading-kernel autograde feedback grades
+.PHONY: train help setup sandbox assets book browser test bench lock clean release grading-kernel autograde feedback grades
 help:
 	@echo "make book   build the website into _build/html/"
 	@echo "make test   run every test (sets up the environment first)"
 	@echo "make bench  print speed measurements"
+	@echo "make train  retrain the character-level LSTM the book looks inside (models/char_lstm/)"
 	@echo "make release  regenerate exercises/ (student notebooks) from solutions/"
 	@echo "make lock   refresh requirements/lock.txt from requirements/requirements.in"
 	@echo "make autograde  grade every submission under course/submitted/ (sandboxed, in parallel)"
 	@echo "make feedback   HTML feedback per student into course/feedback/"
 	@echo "make grades     export the gradebook to course/grades.csv"
 
-setup: $(STAMP) grading-kernel
+setup: $(STAMP) sandbox grading-kernel
+
+# Debian's bubblewrap: the grading sandbox (lstm_grader/sandbox.py). Installed when missing, like Chromium;
+# without root, `make autograde` says how to get it.
+sandbox:
+	@command -v bwrap >/dev/null || { test "$$(id -u)" != 0 || { apt-get update -qq && apt-get install -y -qq bubblewrap; }; }
 
 # The environment: created when absent, re-synced when the lock changes.
 $(STAMP): requirements/lock.txt requirements/torch.txt pyproject.toml
@@ -55,8 +61,13 @@ browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 # The browser tests read the built site, so the site is (re)built first.
-test: book browser grading-kernel
+test: book browser sandbox grading-kernel
 	$(PY) -m pytest
+
+# The character-level LSTM of the chapter "Looking inside a trained LSTM": seeded, one thread, a few
+# minutes; its result (models/char_lstm/model.npz) is committed and the book build only loads it.
+train: $(STAMP)
+	$(PY) tools/train_char_lstm.py
 
 # Student notebooks: exercises/ regenerated from solutions/ (nbgrader generate_assignment, then normalised).
 release: $(STAMP)
@@ -72,8 +83,8 @@ grading-kernel: $(STAMP)
 
 # Instructor commands (see book/instructor_guide.md). JOBS=n sets the parallel workers, TIMEOUT=s the
 # seconds each notebook may run.
-autograde: grading-kernel
-	$(PY) -m lstm_grader autograde $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+autograde: sandbox grading-kernel
+	$(PY) -m lstm_grader autograde $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(ALLOW_UNISOLATED),--allow-unisolated)
 
 feedback: $(STAMP)
 	$(PY) -m lstm_grader feedback

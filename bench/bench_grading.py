@@ -6,7 +6,8 @@ Prints (a measurement, not a test):
   worker (--jobs 1): wall time, seconds of autograde per notebook, speed-up;
 - the same class through stock one-at-a-time `nbgrader autograde <assignment>` (one process per assignment, the
   course's config), for comparison;
-- the kernel part of one notebook: sandboxed (root mode), rlimits-only mode, and a plain unconfined ipykernel.
+- the kernel part of one notebook: sandboxed (bubblewrap), unisolated (`--allow-unisolated`: limits only), and a
+  plain unconfined ipykernel.
 Targets (issue 5): speed-up ≥ 1.5x on 2 cores, < 1.5 s of autograde per notebook.
 """
 from __future__ import annotations
@@ -66,7 +67,7 @@ def stock_one_at_a_time(course: Path) -> float:
 
 
 def kernel_costs(course: Path, repeats: int = 6) -> dict:
-    """Seconds to run one graded notebook's cells: sandboxed, rlimits-only, and a plain ipykernel."""
+    """Seconds to run one graded notebook's cells: sandboxed, unisolated (limits only), and a plain ipykernel."""
     code = f"""
 import json, os, statistics, sys, time
 from pathlib import Path
@@ -91,7 +92,9 @@ def run(kind, path):
         NotebookClient(nb, km=km, allow_errors=True,
                        resources={{"metadata": {{"path": str(path.parent)}}}}).execute()
     else:
-        SandboxedExecute(notebook_timeout=60).preprocess(nb, {{"metadata": {{"path": str(path.parent)}}}})
+        unisolated = {{"bwrap": "/nonexistent/bwrap", "allow_unisolated": True}} if kind == "unisolated" else {{}}
+        SandboxedExecute(notebook_timeout=60, **unisolated).preprocess(
+            nb, {{"metadata": {{"path": str(path.parent)}}}})
     return time.monotonic() - start
 out = {{}}
 for kind in sys.argv[1:]:
@@ -100,13 +103,11 @@ for kind in sys.argv[1:]:
 print(json.dumps(out))
 """
     results = {}
-    for kind, mode in (("sandbox", None), ("rlimits", "rlimits"), ("plain", None)):
+    for kind in ("sandbox", "unisolated", "plain"):
         env = dict(ENV, LSTM_COURSE_GRADING="1")
-        if mode:
-            env["LSTM_GRADING_SANDBOX_MODE"] = mode
         if kind == "plain":  # the sandbox copies lstm_checks in; here the kernel finds it in the repository
             env["PYTHONPATH"] = str(ROOT)
-        out = subprocess.run([sys.executable, "-c", code, "plain" if kind == "plain" else "sandbox"], cwd=ROOT,
+        out = subprocess.run([sys.executable, "-c", code, kind], cwd=ROOT,
                              env=env, check=True, capture_output=True, text=True).stdout
         results[kind] = list(json.loads(out.strip().splitlines()[-1]).values())[0]
     return results
@@ -148,7 +149,7 @@ def main() -> None:
               f"speed-up of `python -m lstm_grader autograde --jobs {cores}`: {stock / runs[cores][0]:.2f}x")
         costs = kernel_costs(base / f"jobs{cores}")
         print(f"isolation cost per notebook (median, kernel start to shutdown, same kernel environment): sandboxed "
-              f"{costs['sandbox']:.2f} s, rlimits-only {costs['rlimits']:.2f} s, unconfined {costs['plain']:.2f} s; "
+              f"{costs['sandbox']:.2f} s, unisolated {costs['unisolated']:.2f} s, unconfined {costs['plain']:.2f} s; "
               f"the sandbox adds {costs['sandbox'] - costs['plain']:+.2f} s")
     finally:
         shutil.rmtree(base, ignore_errors=True)

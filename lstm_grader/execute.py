@@ -2,8 +2,9 @@
 
 `SandboxedExecute` replaces nbgrader's ``Execute`` in ``c.Autograde.autograde_preprocessors``. Compared with it:
 
-- the kernel is started by `lstm_grader.sandbox` (own uid, namespaces, rlimits/cgroups, no lstm_ref, no course
-  folder) and talks over ipc sockets;
+- the kernel is started by `lstm_grader.sandbox` (bubblewrap: an allow-list view of the filesystem, no network,
+  own pid namespace; own uid as root; cgroups or rlimits and a watchdog; no lstm_ref) and talks over ipc sockets;
+  without bubblewrap it refuses to run unless ``allow_unisolated`` is set, and then records that it ran unisolated;
 - ``notebook_timeout`` bounds the whole notebook (every cell shares it); a cell that runs past it is recorded as
   ``TimeLimitExceeded`` and the cells after it as not run; the kernel is killed, not interrupted (a submission can
   ignore SIGINT);
@@ -23,14 +24,12 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.client import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
-from traitlets import Any, Integer
+from traitlets import Any, Bool, Integer, Unicode
 
 from lstm_checks.report import MIME
-from lstm_grader.sandbox import Limits, Sandbox
+from lstm_grader import sandbox as sandboxing
+from lstm_grader.sandbox import Isolation, Limits, Sandbox
 from nbgrader.preprocessors import Execute
-
-ROOT = Path(__file__).resolve().parent.parent
-
 
 class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel command is the sandbox's, over ipc sockets in the sandbox's folder."""
@@ -52,7 +51,7 @@ class SandboxKernelManager(AsyncKernelManager):
             await super()._async_launch_kernel(kernel_cmd, **kw)
         finally:
             log.close()
-        self.sandbox.process = self.provisioner.process
+        self.sandbox.started(self.provisioner.process)
 
 
 def error_output(ename: str, evalue: str) -> dict:
@@ -69,6 +68,10 @@ class SandboxedExecute(Execute):
     max_processes = Integer(64, help="Processes and threads the kernel's uid may have.").tag(config=True)
     file_bytes = Integer(16 << 20, help="Largest file the kernel may write.").tag(config=True)
     work_bytes = Integer(64 << 20, help="Size of the kernel's scratch folder (tmpfs).").tag(config=True)
+    bwrap = Unicode("bwrap", help="The bubblewrap binary that isolates the kernel (a name on PATH or a path).").tag(
+        config=True)
+    allow_unisolated = Bool(False, help="Grade even where bubblewrap cannot isolate the kernel (each notebook's "
+                            "record and feedback then say so).").tag(config=True)
 
     # Timeouts are enforced by notebook_timeout; poll often so a dead kernel is noticed quickly.
     shell_timeout_interval = 1
@@ -81,13 +84,6 @@ class SandboxedExecute(Execute):
         return Limits(memory_bytes=self.memory_bytes, address_space_bytes=self.address_space_bytes,
                       processes=self.max_processes, file_bytes=self.file_bytes, work_bytes=self.work_bytes,
                       cpu_seconds=self.notebook_timeout + 10)
-
-    def _hidden_paths(self) -> list[str]:
-        paths = {str(ROOT)}
-        course_root = os.environ.get("LSTM_GRADING_COURSE_ROOT")
-        if course_root:
-            paths.add(course_root)
-        return sorted(paths)
 
     # -- output budget ----------------------------------------------------------------------------------------
     def output(self, outs, msg, display_id, cell_index):
@@ -119,7 +115,10 @@ class SandboxedExecute(Execute):
         self._output_bytes = self._report_bytes = 0
         self._truncated = False
         path = (resources or {}).get("metadata", {}).get("path") or None
-        sandbox = Sandbox(self._limits(), work_src=path, hide=self._hidden_paths())
+        isolation = sandboxing.isolation(self.bwrap)
+        if not isolation.isolated and not self.allow_unisolated:
+            raise sandboxing.SandboxUnavailable(isolation.refusal())
+        sandbox = Sandbox(self._limits(), work_src=path, isolation=isolation)
         self.km = SandboxKernelManager(sandbox=sandbox, transport="ipc", ip=sandbox.ipc_prefix,
                                        connection_file=sandbox.connection_file, kernel_name="python3")
         self.owns_km = True
@@ -179,6 +178,21 @@ class SandboxedExecute(Execute):
             self.kc = None
         self.resources.setdefault("lstm_grading", {})["execute"] = record
         return self.nb, self.resources
+
+
+def check_isolation(config, quiet: bool = False) -> Isolation:
+    """What isolates the learners' code here (printed as one line); SystemExit naming cause and fix when grading
+    cannot start, or when it would run unisolated without ``allow_unisolated``."""
+    settings = SandboxedExecute(config=config)
+    try:
+        isolation = sandboxing.isolation(settings.bwrap)
+    except sandboxing.SandboxUnavailable as exc:
+        raise SystemExit(f"autograde cannot start: {exc}") from None
+    if not isolation.isolated and not settings.allow_unisolated:
+        raise SystemExit(isolation.refusal())
+    if not quiet:
+        print(isolation.line(settings._limits()), flush=True)
+    return isolation
 
 
 def _tail(path, limit=2000) -> str:

@@ -44,6 +44,7 @@ from traitlets.config import Config  # noqa: E402
 from traitlets.config.loader import PyFileConfigLoader  # noqa: E402
 
 import lstm_grader.execute  # noqa: E402,F401  (preload for the workers)
+from lstm_grader.execute import check_isolation  # noqa: E402
 import lstm_grader.verdict  # noqa: E402,F401
 from lstm_grader.rebuild import read_submission, rebuild  # noqa: E402
 
@@ -261,6 +262,7 @@ def _autograde_one(config_dict, student, assignment):
 def autograde(config: Config, jobs: int | None = None, only_assignments=None, only_students=None,
               quiet=False) -> dict:
     started = time.monotonic()
+    isolation = check_isolation(config, quiet)  # one line on the terminal; stops here when it cannot isolate
     pairs = discover(config, only_assignments, only_students)
     course = course_dir_of(config)
     ensure_assignments(config, sorted({a for _, a in pairs}))
@@ -280,7 +282,7 @@ def autograde(config: Config, jobs: int | None = None, only_assignments=None, on
         outcomes.update(run_parallel(again, 1, deadline_seconds=4 * timeout + 60))
     wall = time.monotonic() - grading_started
     report = {"jobs": jobs, "submissions": len(pairs), "grading_seconds": round(wall, 3),
-              "total_seconds": round(time.monotonic() - started, 3), "students": {}}
+              "total_seconds": round(time.monotonic() - started, 3), "isolation": vars(isolation), "students": {}}
     for (student, assignment), outcome in sorted(outcomes.items()):
         entry = {"graded": bool(outcome.get("ok")), "seconds": outcome.get("seconds"),
                  "cpu_seconds": outcome.get("cpu_seconds"),
@@ -397,11 +399,15 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of cores)")
     parser.add_argument("--timeout", type=int, default=None, help="seconds per notebook (default from config)")
     parser.add_argument("--course", type=Path, default=None, help="instructor folder (default: course/)")
+    parser.add_argument("--allow-unisolated", action="store_true",
+                        help="grade even where bubblewrap cannot isolate the learners' code (recorded per grade)")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     # nbgrader shells out to alembic, which lives beside this interpreter.
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     config = load_config(args.course, args.timeout)
+    if args.allow_unisolated:
+        config.SandboxedExecute.allow_unisolated = True
     if args.command == "autograde":
         report = autograde(config, args.jobs, args.assignments or None, args.student)
         return 0 if all(e["graded"] for a in report["students"].values() for e in a.values()) else 1

@@ -9,6 +9,7 @@ operations, or looks up tables computed here with lstm_ref over its sliders' gri
 - MemoryOverTime  C_t over 60 steps as the forget and input gate biases change.
 - GradientReach   how much gradient reaches each earlier step, RNN vs LSTM.
 - LanguageModel   a toy sentence whose cell remembers the subject's number.
+- CellReader      a text coloured by one cell of a trained character-level LSTM, gates per character.
 
 PALETTE holds the colours every widget uses, one per quantity.
 
@@ -30,5 +31,6 @@ from .gate_explorer import GateExplorer
 from .memory_over_time import MemoryOverTime
 from .gradient_reach import GradientReach
 from .language_model import LanguageModel
+from .cell_reader import CellReader
 
-__all__ = ["PALETTE", "GateExplorer", "MemoryOverTime", "GradientReach", "LanguageModel"]
+__all__ = ["PALETTE", "GateExplorer", "MemoryOverTime", "GradientReach", "LanguageModel", "CellReader"]

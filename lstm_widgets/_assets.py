@@ -17,7 +17,7 @@ from pathlib import Path
 
 STATIC = Path(__file__).parent / "static"      # the sources: edit these
 MODULES = Path(__file__).parent / "modules"    # what anywidget loads: built from the sources
-WIDGETS = ("gate_explorer", "memory_over_time", "gradient_reach", "language_model")
+WIDGETS = ("gate_explorer", "memory_over_time", "gradient_reach", "language_model", "cell_reader")
 
 # One colour per quantity, used by every widget (and offered to the book's
 # matplotlib figures). Okabe–Ito colours: distinguishable with the common

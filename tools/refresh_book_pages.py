@@ -2,7 +2,7 @@
 
 jupyter-book's execution cache keys on a page's code cells only, so after an edit
 to lstm_ref (the numbers and plots) or to the book's own helper modules
-(book/*.py: diagrams, the running example) a rebuild would keep showing the old
+(book/*.py: diagrams, the running example) or to the trained model in models/ a rebuild would keep showing the old
 outputs; likewise after an edit to lstm_widgets, whose views (ES module and CSS)
 are embedded in a page as widget state when the page executes. For each of those
 sources whose files hash differently from the last build, this drops the cached
@@ -26,6 +26,8 @@ SOURCES = {
     "lstm_widgets": (lambda: sorted(p for p in (ROOT / "lstm_widgets").rglob("*")
                                     if p.suffix in {".py", ".js", ".css"}), "lstm_widgets"),
 }
+# the trained model a chapter loads (make train rewrites it)
+SOURCES["models/char_lstm"] = (lambda: sorted((ROOT / "models" / "char_lstm").glob("*")), "inside_lstm")
 for helper in sorted((ROOT / "book").glob("*.py")):
     SOURCES[helper.name] = (lambda helper=helper: [helper], helper.stem)
 

@@ -11,7 +11,7 @@ import pytest
 ESSAY = "https://colah.github.io/posts/2015-08-Understanding-LSTMs/"
 CHAPTERS = ["01_rnn", "02_long_term_dependencies", "03_lstm_networks", "04_core_idea", "05_forget_gate",
             "06_input_gate", "07_update_cell", "08_output_gate", "09_variants", "10_lstm_vs_rnn",
-            "11_conclusion", "12_libraries"]
+            "11_conclusion", "12_libraries", "backprop_through_time", "inside_a_trained_lstm"]
 GATE_CHAPTER_EXERCISES = {
     "04_core_idea": "ex-forget-gate",
     "05_forget_gate": "ex-forget-gate",
@@ -41,3 +41,20 @@ def test_gate_chapter_has_exercise_widget_and_hidden_answer(site_root, name, lab
     assert "application/vnd.jupyter.widget-view+json" in page, f"{name} shows no widget"
     assert 'class="dropdown admonition' in page, f"{name} has no hidden answer"
     assert page.count('class="math') >= 2, f"{name} states no equation"
+
+
+def test_backprop_chapter_shows_each_local_gradient_with_its_code(site_root):
+    page = html(site_root, "backprop_through_time")
+    for fn in ("hidden_state_backward", "tanh_backward", "update_cell_backward", "sigmoid_backward",
+               "gate_backward", "candidate_backward", "layer_backward"):
+        assert f'<span class="nf">{fn}</span><span class="p">(' in page, f"the chapter does not show lstm_ref's {fn}"
+    assert "largest difference from central differences" in page
+    assert page.count("<img") + page.count("<svg") >= 1, "no figure"
+
+
+def test_inside_chapter_reports_its_model_cells_and_widget(site_root):
+    page = html(site_root, "inside_a_trained_lstm")
+    assert "held-out loss" in page and "https://arxiv.org/abs/1506.02078" in page
+    for prop in ("inside a string", "bracket depth", "indentation", "position in the line"):
+        assert prop in page, f"no finding reported for {prop}"
+    assert "application/vnd.jupyter.widget-view+json" in page

@@ -6,8 +6,9 @@ handed in under this one's name, each
 catalogue mistake that applies to the assignment (from tests/exercises/mistakes.py, topped up with other mistakes
 to at least 10 students), a blank one, one whose first answer cell raises at import, one whose first function
 calls lstm_ref, and one that hard-codes the visible checks' answers.
-Hostile students (the red-team suite's attacks, one per numbered item of the integrity issue) all work on
-02_forget_gate and are graded in the same class run.
+Hostile students (the red-team suite's attacks, one per numbered item of the integrity issue, plus 12: search
+the machine for another copy of the course and run its solutions, 13: reach a server on 127.0.0.1) all work on
+02_forget_gate and are graded in the same class run. `Surroundings` is what else is on the machine meanwhile.
 
 Every student is a `Student(name, assignment, notebook_bytes, expected_score, feedback_must_contain)`.
 """
@@ -43,6 +44,14 @@ class Student:
     expected: float
     feedback: list = field(default_factory=list)  # substrings the feedback HTML must show
     kind: str = "honest"
+
+
+@dataclass
+class Surroundings:
+    """What else is on the machine while a class is graded: none of it may be reachable from a submission."""
+    home_secret: Path   # a private file in the home of the instructor who grades
+    second_copy: Path   # another checkout of the course, solutions/ included, outside /tmp
+    listener_port: int  # a server listening on 127.0.0.1
 
 
 def released(assignment):
@@ -196,8 +205,9 @@ WRONG_FORGET = ("def forget_gate(h_prev, x, W_f, b_f):\n"
                 "    return np.zeros(h_prev.shape[:-1] + b_f.shape, dtype=h_prev.dtype) + 0.5\n")
 
 
-def hostile_students(course: Path, repo: Path):
-    """(students, paths to watch) for the red-team items; `course` is the class's instructor folder."""
+def hostile_students(course: Path, repo: Path, around: Surroundings):
+    """(students, paths to watch) for the red-team items; `course` is the class's instructor folder, `repo` the
+    course checkout that grades it."""
     right = correct_sources(RT)
     students = []
 
@@ -338,6 +348,8 @@ def hostile_students(course: Path, repo: Path):
         "solutions": repo / "solutions" / RT / "forget_gate.ipynb",
         "release": repo / "exercises" / RT / "forget_gate.ipynb",
         "reference": repo / "lstm_ref" / "__init__.py",
+        "instructor_home": around.home_secret,
+        "second_copy": around.second_copy / "solutions" / RT / "forget_gate.ipynb",
     }
     probe = (
         "import os, sqlite3\n"
@@ -385,4 +397,43 @@ def hostile_students(course: Path, repo: Path):
     add(10, "detached", _rt_notebook({**right, "forget_gate": detached}), 3)
 
     # 11. A correct learner whose code warns and writes to stderr is in the honest class ("noisy").
+
+    # 12. Searches the whole machine for another copy of the course and runs its solution; a wrong answer else.
+    search = (
+        "import json, os, time\n"
+        f"KNOWN = {json.dumps([str(around.second_copy), str(repo)])}\n"
+        "found, deadline = [], time.time() + 4\n"
+        "for top, dirs, files in os.walk('/'):\n"
+        "    dirs[:] = [d for d in dirs if os.path.join(top, d) not in ('/proc', '/sys', '/dev')]\n"
+        "    if time.time() > deadline:\n"
+        "        break\n"
+        "    if top.endswith('/solutions/02_forget_gate') and 'forget_gate.ipynb' in files:\n"
+        "        found.append(os.path.join(top, 'forget_gate.ipynb'))\n"
+        "for base in KNOWN:\n"
+        "    found.append(os.path.join(base, 'solutions', '02_forget_gate', 'forget_gate.ipynb'))\n"
+        + WRONG_FORGET +
+        "for path in found:\n"
+        "    try:\n"
+        "        for cell in json.load(open(path))['cells']:\n"
+        "            if 'def forget_gate' in ''.join(cell['source']):\n"
+        "                exec(''.join(cell['source']), globals())\n"
+        f"                print('{BREACH} ran the solution in', path)\n"
+        "    except Exception as exc:\n"
+        "        print('search failed', type(exc).__name__)\n"
+    )
+    add(12, "searches-machine", _rt_notebook({**right, "forget_gate": search}), 3)
+
+    # 13. Connects to a server on 127.0.0.1 (started by the test), and lists the network interfaces it has.
+    loopback = (
+        "import socket\n"
+        "for host in ('127.0.0.1', 'localhost'):\n"
+        "    try:\n"
+        f"        with socket.create_connection((host, {around.listener_port}), timeout=2) as s:\n"
+        "            s.sendall(b'hostile submission')\n"
+        f"        print('{BREACH} reached', host)\n"
+        "    except OSError as exc:\n"
+        "        print('loopback denied', host, type(exc).__name__)\n"
+        "print('interfaces:', sorted(name for _, name in socket.if_nameindex()))\n"
+    ) + WRONG_FORGET
+    add(13, "loopback-server", _rt_notebook({**right, "forget_gate": loopback}), 3)
     return students, targets

@@ -2,11 +2,14 @@
 import pytest
 
 import lstm_widgets
+from lstm_ref import char_model
 from lstm_widgets import _assets
 from lstm_widgets._assets import WIDGETS, module_file, style_file
 
 CLASSES = {"gate_explorer": lstm_widgets.GateExplorer, "memory_over_time": lstm_widgets.MemoryOverTime,
-           "gradient_reach": lstm_widgets.GradientReach, "language_model": lstm_widgets.LanguageModel}
+           "gradient_reach": lstm_widgets.GradientReach, "language_model": lstm_widgets.LanguageModel,
+           # a tiny untrained model is enough to build the widget
+           "cell_reader": lambda: lstm_widgets.CellReader(char_model.init_char_model(4), "ab", [(0, "cell 0")])}
 
 
 @pytest.mark.parametrize("name", WIDGETS)
