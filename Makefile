@@ -52,6 +52,7 @@ assets: $(STAMP) $(NODE_STAMP)
 # Warnings are errors: a broken link or a failing notebook fails the build.
 book: assets
 	$(PY) tools/build_widgets.py
+	$(PY) tools/learner_downloads.py
 	$(PY) tools/refresh_book_pages.py
 	jupyter-book build . --path-output . -n -W --keep-going
 

@@ -23,6 +23,11 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "course", "gradeboo
 
 # Released notebooks must not carry the instructor's outputs.
 c.ClearOutput.enabled = True
+# The setup cell's install line gets the site's real address (lstm_grader.course_site) before nbgrader's own steps.
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+
+c.GenerateAssignment.preprocessors = ["lstm_grader.course_site.FillSiteAddress",
+                                      *GenerateAssignment.class_traits()["preprocessors"].default()]
 
 # Autograding (lstm_grader; run it with `make autograde`, see book/instructor_guide.md). The learner's code runs in
 # a sandboxed kernel; the score of each graded test cell comes from a verdict computed here with lstm_ref.

@@ -74,13 +74,19 @@ def test_each_mistake_is_diagnosed_in_the_notebook(key):
     assert mistake.diagnosis in str(failed[mistake.function]), str(failed[mistake.function])
 
 
-def test_setup_cell_says_how_to_install_when_the_course_is_missing(monkeypatch):
-    setup = next(c for c in read(release_path("02_forget_gate")).cells if grade_id(c) == "setup")
-    monkeypatch.setitem(sys.modules, "lstm_checks", None)  # as if the course were not installed
-    import contextlib
-    import io
+def test_setup_cell_says_how_to_get_the_checks_when_they_are_missing(monkeypatch):
+    from lstm_grader.course_site import wheel_url
 
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), pytest.raises(ImportError):
-        exec(setup.source, {})
-    assert "make setup" in out.getvalue() and "pip install -e" in out.getvalue()
+    for assignment in ASSIGNMENTS:
+        setup = next(c for c in read(release_path(assignment)).cells if grade_id(c) == "setup")
+        monkeypatch.setitem(sys.modules, "lstm_checks", None)  # as if the checks were not there
+        import contextlib
+        import io
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), pytest.raises(ImportError):
+            exec(setup.source, {})
+        said = out.getvalue()
+        assert len(said.strip().splitlines()) <= 2, said
+        assert "Unzip" in said and f"%pip install {wheel_url()}" in said, said
+        assert "make" not in said and "repo" not in said, said

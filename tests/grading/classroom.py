@@ -1,6 +1,8 @@
 """A simulated class: submissions made from the RELEASED notebooks, with the score each one must get.
 
-Honest students, per assignment: a correct one, a correct one whose code warns and writes to stderr, each
+Honest students, per assignment: a correct one, a correct one whose code warns and writes to stderr, a correct one
+edited in another Jupyter (metadata stripped, cells added and moved, nbformat 4.4), another assignment's notebook
+handed in under this one's name, each
 catalogue mistake that applies to the assignment (from tests/exercises/mistakes.py, topped up with other mistakes
 to at least 10 students), a blank one, one whose first answer cell raises at import, one whose first function
 calls lstm_ref, and one that hard-codes the visible checks' answers.
@@ -122,11 +124,41 @@ def honest_students():
         callers = _callers(assignment, first)
         add("hardcoded", hard, full - (POINTS_PER_FUNCTION - 1) - callers * POINTS_PER_FUNCTION,
             ["hidden tests"])
+        # Edited in another Jupyter (JupyterLab, VS Code, Colab): metadata gone, cells added and moved, outputs
+        # cleared, another nbformat minor version. Graded from the released notebook: the same full score.
+        students.append(Student("edited-elsewhere", assignment, edited_elsewhere(fill(nb, right)), full))
+        # Another assignment's notebook handed in under this one's name: nothing matches; said, and scored 0.
+        other = next(a for a in ASSIGNMENTS if a != assignment)
+        students.append(Student("wrong-notebook", assignment,
+                                to_bytes(fill(released(other), correct_sources(other))), 0,
+                                [f"no answer for {fn} was found" for fn in functions]))
         for mistake in chosen_mistakes(assignment, at_least=10 - 6):
             sources = dict(right)
             sources[mistake.function] = mistake.source
             add(f"m-{mistake.function}-{mistake.name}", sources, mistake.score(), [mistake.diagnosis])
     return students
+
+
+def edited_elsewhere(nb) -> bytes:
+    """The notebook as another editor may hand it back: every cell's metadata dropped, a note and scratch cells
+    added, the last answer cell moved to the top, outputs and execution counts cleared, nbformat 4.4 (no cell
+    ids)."""
+    nb = copy.deepcopy(nb)
+    answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    nb.cells.remove(answers[-1])
+    nb.cells.insert(1, answers[-1])
+    nb.cells.insert(2, nbformat.v4.new_markdown_cell("My notes: try the shapes first."))
+    nb.cells.insert(3, nbformat.v4.new_code_cell("import numpy as np\nscratch = np.ones((2, 3))\nprint(scratch.shape)"))
+    nb.cells.append(nbformat.v4.new_code_cell("print('done')"))
+    data = json.loads(nbformat.writes(nb))
+    data["nbformat_minor"] = 4
+    data["metadata"] = {"colab": {"provenance": []}, "kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    for cell in data["cells"]:
+        cell.pop("id", None)
+        cell["metadata"] = {}
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    return json.dumps(data, indent=2).encode()
 
 
 def chosen_mistakes(assignment, at_least):

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 USER = "lstm-grader-test"
 # What the grader needs from a checkout of the course.
 COURSE_PARTS = ("lstm_ref", "lstm_checks", "lstm_grader", "solutions", "exercises", "requirements",
-                "nbgrader_config.py")
+                "nbgrader_config.py", "_config.yml", "pyproject.toml")
 # The grader's own imports (Dask distributed and tqdm for the class pipeline) and the kernel environment's tools.
 PACKAGES = ("nbgrader", "numpy", "psutil", "filelock", "nbclient", "nbformat", "ipykernel", "uv", "distributed", "tqdm")
 
