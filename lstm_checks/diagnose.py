@@ -108,7 +108,7 @@ def _shape_problem(fn_name, got, want, label):
             message += " It looks transposed: with rows = examples, write `hx @ W.T`, not `W @ hx.T`."
         elif g.shape == w.shape[1:] and SPECS[fn_name].optional_state:
             message += " That is the shape of one step: keep every step's state and `np.stack` them."
-        elif fn_name == "lstm_cell_backward" and g.shape[1:] == w.shape and path.strip('[]"')[:2] in ("W_", "b_"):
+        elif fn_name in ("lstm_cell_backward", "linear_backward") and g.shape[1:] == w.shape and path.strip('[]"')[:2] in ("W_", "b_"):
             message += " Sum the weight and bias gradients over the batch."
         elif g.size > w.size:
             message += (" Extra dimensions usually come from broadcasting: check that biases and states are "
@@ -233,8 +233,16 @@ def _changed(fn_name, before, args, kwargs):
             if not np.array_equal(b, a, equal_nan=True):
                 changed.append(name)
         elif isinstance(b, dict):
-            changed += [f'{name}["{k}"]' for k in b if not np.array_equal(b[k], a.get(k), equal_nan=True)]
+            changed += [f'{name}["{k}"]' for k in b if not _unchanged(b[k], a.get(k))]
     return changed
+
+
+def _unchanged(before, after):
+    """An argument's entry (an array, a number, or a dict of them, like Adam's state) as it was before the call."""
+    if isinstance(before, dict):
+        return isinstance(after, dict) and before.keys() == after.keys() and all(
+            _unchanged(before[k], after[k]) for k in before)
+    return np.array_equal(before, after, equal_nan=True)
 
 
 def _from_lstm_ref(obj):

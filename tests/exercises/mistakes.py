@@ -52,10 +52,12 @@ _MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
 def correct_sources(assignment):
-    """{function: answer-cell source} from the solution notebook, solution markers removed."""
+    """{grade_id: answer-cell source} of every answer cell of the solution notebook, solution markers removed: each
+    graded function's, and the ungraded ones a notebook may also have (09_train's `your_lstm`, where learners paste
+    their LSTM from exercises 6 and 7)."""
     nb = nbformat.read(solution_path(assignment), as_version=4)
-    functions = ASSIGNMENTS[assignment][1]
-    return {grade_id(c): _MARKER.sub("", c.source) for c in nb.cells if grade_id(c) in functions}
+    return {grade_id(c): _MARKER.sub("", c.source) for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
 
 
 def fill(nb, sources):
