@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import linecache
+import re
 import traceback
 import warnings
 
@@ -93,8 +94,9 @@ def _describe(value):
 def _name_of(fn_name, path):
     """'lstm_cell' + '[0]' → 'h' (what a part of the result is called)."""
     names = SPECS[fn_name].result_names
-    if names and path in [f"[{k}]" for k in range(len(names))]:
-        return names[int(path[1:-1])]
+    part = re.match(r"\[(\d+)\](.*)", path)
+    if names and part and int(part[1]) < len(names):
+        return names[int(part[1])] + part[2]        # 'new_params["b_y"]' for a part of a part
     return path.strip('[]"') or "the result"
 
 
@@ -108,7 +110,8 @@ def _shape_problem(fn_name, got, want, label):
             message += " It looks transposed: with rows = examples, write `hx @ W.T`, not `W @ hx.T`."
         elif g.shape == w.shape[1:] and SPECS[fn_name].optional_state:
             message += " That is the shape of one step: keep every step's state and `np.stack` them."
-        elif fn_name in ("lstm_cell_backward", "linear_backward") and g.shape[1:] == w.shape and path.strip('[]"')[:2] in ("W_", "b_"):
+        elif (fn_name in ("lstm_cell_backward", "linear_backward") and g.shape[1:] == w.shape
+              and path.strip('[]"')[:1] in ("W", "b")):
             message += " Sum the weight and bias gradients over the batch."
         elif g.size > w.size:
             message += (" Extra dimensions usually come from broadcasting: check that biases and states are "
