@@ -60,7 +60,8 @@ CH6 = "Chapter 6, The input gate and the candidate values: book/06_input_gate.md
 CH7 = "Chapter 7, Updating the cell state: book/07_update_cell.md"
 CH8 = "Chapter 8, The output gate and the hidden state: book/08_output_gate.md"
 CH9 = "Chapter 9, Variants on LSTMs: book/09_variants.md"
-BACKPROP = "the plan above the answer cell; Chapter 7: book/07_update_cell.md"
+BPTT = "Back-propagation through time: book/backprop_through_time.md"
+BACKPROP = f"the plan above the answer cell; {BPTT}"
 FORMULA = "the formula above the answer cell"
 TRAIN = "the plan above the answer cell; Chapter LSTM against RNN on a long-term dependency: book/10_lstm_vs_rnn.md"
 
@@ -72,6 +73,9 @@ TRAIN = "the plan above the answer cell; Chapter LSTM against RNN on a long-term
 def weight_scale(H, D):
     """Weights scaled so pre-activations stay in the range where sigmoid and tanh differ clearly."""
     return 1.5 / np.sqrt(H + D)
+
+
+LSTM_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o")   # an LSTM's parameters, as in lstm_ref
 
 
 def lstm_params(make, H, D):
@@ -130,6 +134,25 @@ def lstm_cell_backward_args(make, H, D, lead, T):
     dh, dc = make(lead + (H,)), make(lead + (H,))
     h_prev, c_prev, x = make(lead + (H,)), make(lead + (H,), 2.0), make(lead + (D,))
     return (dh, dc, h_prev, c_prev, x, lstm_params(make, H, D)), {}
+
+
+def slope_args(squash):
+    """(d_out, out): an upstream gradient and a squashing function's output, out = squash(z)."""
+    def build(make, H, D, lead, T):
+        return (make(lead + (H,)), squash(make(lead + (H,), 3.0))), {}
+
+    return build
+
+
+def gate_backward_args(make, H, D, lead, T):
+    d_gate, gate = make(lead + (H,)), sig(make(lead + (H,), 3.0))
+    return (d_gate, gate, make(lead + (H,)), make(lead + (D,)), make((H, H + D), weight_scale(H, D))), {}
+
+
+def lstm_backward_args(make, H, D, lead, T, with_state=True):
+    dhs, xs = make((T,) + lead + (H,)), make((T,) + lead + (D,))
+    params = lstm_params(make, H, D)
+    return (dhs, xs, params), ({"h0": make(lead + (H,)), "c0": make(lead + (H,), 2.0)} if with_state else {})
 
 
 def numerical_gradient_args(make, H, D, lead, T):
@@ -242,6 +265,19 @@ def tanh_layer(name, W, b, chapter, what, value_range):
         value_range=((-1.0, 1.0), value_range))
 
 
+def slope(name, derivative, other, chapter):
+    """sigmoid_backward / tanh_backward: dz = d_out · (the derivative written with out)."""
+    return GradedFunction(
+        name, ("d_out", "out"), slope_args(sig if name == "sigmoid_backward" else np.tanh), chapter,
+        mistakes={
+            "used_as_input": (f"{name} treated `out` as the input z: `out` is already the function's output, so the "
+                              f"derivative is written with it directly, `d_out * {derivative}` ({chapter})."),
+            "no_upstream": (f"{name} returned the derivative alone: the chain rule multiplies it by the gradient "
+                            f"arriving from above, `d_out * {derivative}` ({chapter})."),
+            "other_derivative": (f"{name} used the derivative of {other}: here it is `d_out * {derivative}` "
+                                 f"({chapter}).")})
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The graded functions, in the course's order.
 
@@ -316,10 +352,22 @@ _SPECS = [
             "states_shifted": ("lstm_forward's states are one step late: hs[t] and cs[t] must be the states AFTER "
                                "step t, so append them after calling lstm_cell and do not include h0, c0 "
                                f"({CH3}).")}),
+    slope("sigmoid_backward", "out * (1 - out)", "tanh, 1 - out**2", BACKPROP),
+    slope("tanh_backward", "(1 - out**2)", "sigmoid, out * (1 - out)", BACKPROP),
+    GradedFunction(
+        "gate_backward", ("d_gate", "gate", "h_prev", "x", "W"), gate_backward_args, BACKPROP,
+        returns="the tuple (dh_prev, dx, dW, db)", result_names=("dh_prev", "dx", "dW", "db"),
+        calls=("sigmoid_backward",),
+        mistakes={
+            "no_slope": ("gate_backward skipped the sigmoid: first take d_gate back through it, "
+                         "`dz = sigmoid_backward(d_gate, gate)`, then through the layer W·[h_prev, x] + b "
+                         f"({BACKPROP})."),
+            "h_x_swapped": ("gate_backward split the gradient of [h_prev, x] the wrong way round: its first H "
+                            f"columns belong to h_prev, the rest to x ({BACKPROP}).")}),
     GradedFunction(
         "lstm_cell_backward", ("dh", "dc", "h_prev", "c_prev", "x", "params"), lstm_cell_backward_args, BACKPROP,
-        returns="a dict of gradients",
-        output_keys=("h_prev", "c_prev", "x", "W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o"),
+        returns="a dict of gradients", calls=("tanh_backward", "gate_backward"),
+        output_keys=("h_prev", "c_prev", "x") + LSTM_KEYS,
         mistakes={
             "ignores_dc": ("lstm_cell_backward ignored dc, the gradient reaching C_t from the next step: the total "
                            "gradient at C_t is `dc + dh * o * (1 - np.tanh(c)**2)` "
@@ -327,6 +375,23 @@ _SPECS = [
             "ignores_dh_through_c": ("lstm_cell_backward left out the path from h_t back into C_t: the total "
                                      "gradient at C_t is `dc + dh * o * (1 - np.tanh(c)**2)`, not just dc "
                                      f"({BACKPROP}).")}),
+    GradedFunction(
+        "lstm_backward", ("dhs", "xs", "params"), lstm_backward_args, BACKPROP, reference="lstm.lstm_backward",
+        returns="a dict of gradients", optional_state=True, calls=("lstm_cell_backward",),
+        output_keys=("xs", "h0", "c0") + LSTM_KEYS,
+        mistakes={
+            "dc_not_carried": ("lstm_backward did not carry the cell state's gradient back: C_{t-1} reaches the "
+                               "loss through C_t (along the forget gate), so pass each step's `grads[\"c_prev\"]` "
+                               f"as dc to the step before it ({BACKPROP}, 'Two ways back into C_(t-1)')."),
+            "dh_not_carried": ("lstm_backward dropped the gradient that h_t receives from the next step: h_t feeds "
+                               "the loss AND step t + 1, so call lstm_cell_backward with `dhs[t] + dh_next`, where "
+                               f"dh_next is step t + 1's `grads[\"h_prev\"]` ({BACKPROP}, 'The chain, unrolled')."),
+            "weights_not_summed": ("lstm_backward kept one step's weight and bias gradients: the same weights serve "
+                                   "every step, so add up every step's, `grads[k] += g[k]` "
+                                   f"({BACKPROP}, 'The chain, unrolled')."),
+            "forward_in_time": ("lstm_backward went forwards in time: step t needs what step t + 1 sends back, so "
+                                "go from the last step to the first, `for t in reversed(range(T))` "
+                                f"({BACKPROP}, 'The chain, unrolled').")}),
     GradedFunction(
         "numerical_gradient", ("f", "x"), numerical_gradient_args, FORMULA,
         dtypes=("float64",),        # central differences need float64: float32 rounding swamps them
@@ -379,7 +444,7 @@ _SPECS = [
                              f"2 * (y - target) / y.size, not 2 * (target - y) / y.size ({TRAIN}).")}),
     GradedFunction(
         "clip_gradients", ("grads", "max_norm"), clip_gradients_args, TRAIN, returns="a dict of gradients",
-        output_keys=("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o", "W_y", "b_y"), dtypes=("float64",),
+        output_keys=LSTM_KEYS + ("W_y", "b_y"), dtypes=("float64",),
         label=lambda D, B: "gradients whose joint norm is above max_norm" if B is None
         else "gradients whose joint norm is below max_norm",
         mistakes={
@@ -426,7 +491,8 @@ EXERCISES = {
     "04_update_cell": ("update_cell",),
     "05_output_gate": ("output_gate", "hidden_state", "lstm_cell"),
     "06_lstm_forward": ("lstm_forward",),
-    "07_backprop": ("lstm_cell_backward", "numerical_gradient"),
+    "07_backprop": ("sigmoid_backward", "tanh_backward", "gate_backward", "lstm_cell_backward", "lstm_backward",
+                    "numerical_gradient"),
     "08_variants": ("gru_cell", "peephole_lstm_cell"),
     "09_train": ("linear_backward", "mse_loss", "clip_gradients", "adam_update", "train_step"),
 }

@@ -15,9 +15,9 @@ step by step, forward and backward side by side), fast (the LSTM over a sequence
 arranged for speed, held equal to lstm by tests), rnn (the plain RNN), variants (peephole, coupled gates,
 GRU), train (loss, readout, optimiser), torch_bridge (to/from PyTorch's layout).
 """
-from .core import numerical_gradient, sigmoid
-from .lstm import (candidate, forget_gate, hidden_state, init_lstm, input_gate, lstm_cell, lstm_cell_backward,
-                   output_gate, update_cell)
+from .core import numerical_gradient, sigmoid, sigmoid_backward, tanh_backward
+from .lstm import (candidate, forget_gate, gate_backward, hidden_state, init_lstm, input_gate, lstm_cell,
+                   lstm_cell_backward, output_gate, update_cell)
 from .fast import lstm_backward, lstm_forward
 from .rnn import init_rnn, rnn_backward, rnn_cell, rnn_cell_backward, rnn_forward
 from .variants import (coupled_lstm_cell, coupled_lstm_cell_backward, gru_backward, gru_cell,
@@ -31,6 +31,8 @@ __all__ = [
     # core and the LSTM, in the essay's order
     "sigmoid", "forget_gate", "input_gate", "candidate", "update_cell", "output_gate", "hidden_state",
     "lstm_cell", "lstm_cell_backward", "lstm_forward", "lstm_backward", "init_lstm",
+    # the backward pieces the exercises grade (the readable sequence backward is lstm.lstm_backward)
+    "sigmoid_backward", "tanh_backward", "gate_backward",
     # the plain RNN
     "rnn_cell", "rnn_cell_backward", "rnn_forward", "rnn_backward", "init_rnn",
     # variants

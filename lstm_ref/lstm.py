@@ -12,14 +12,15 @@ weight matrix W is shaped (hidden, hidden + input) and each bias b is (hidden,).
     h_t  = o_t * tanh(C_t)                      new hidden state
 
 One short function per line above, then `lstm_cell` and `lstm_cell_backward`
-composing them. The first line of each function checks its inputs (a wrong
+composing them, and `lstm_backward`, back-propagation through time over a sequence. The first line of each function checks its inputs (a wrong
 shape is a ValueError naming the argument); the rest is the equation.
 The same equations over a whole sequence, arranged for speed, are in `fast.py`.
 """
 import numpy as np
 
-from .core import (as_float_array, check_cell_step, check_layer, check_shape, check_state_gradient, init_params,
-                   layer, layer_backward, sigmoid, sigmoid_backward, tanh_backward)
+from .core import (as_float_array, check_cell_step, check_layer, check_params, check_sequence, check_shape,
+                   check_state_gradient, hidden_size_of, init_params, initial_state, layer, layer_backward, sigmoid,
+                   sigmoid_backward, tanh_backward)
 
 GATE_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o")
 
@@ -146,6 +147,45 @@ def lstm_cell_backward(dh, dc, h_prev, c_prev, x, params):
         grads["h_prev"] += dh_prev
         grads["x"] += dx
         grads["W_" + name], grads["b_" + name] = dW, db
+    return grads
+
+
+# ------------------------------------------------------- a whole sequence backward
+
+def lstm_backward(dhs, xs, params, h0=None, c0=None):
+    """Back-propagation through time: the gradients of a loss over a whole sequence, one `lstm_cell_backward` a step.
+
+    dhs[t] = ∂L/∂h_t from the loss alone, shaped like the hs of a forward pass, (T, [B,] H) (zeros where no loss).
+    h_t feeds the loss AND step t + 1, C_t feeds step t + 1, so going back from t = T - 1 to 0:
+
+        ∂L/∂h_t = dhs[t] + (∂L/∂h_t from step t + 1),   ∂L/∂C_t = (∂L/∂C_t from step t + 1)   (0 after the last step)
+        ∂L/∂W   = Σ_t (∂L/∂W at step t)                  (the same W serves every step)
+
+    Recomputes the forward pass (h0, c0 None mean zeros). Returns a dict: "xs", "h0", "c0" (shaped like them) and
+    each parameter's gradient ("W_f", "b_f", ..., "W_o", "b_o"), summed over time and batch. The same, arranged
+    for speed: `fast.lstm_backward`.
+    """
+    fn = "lstm_backward"
+    xs = check_sequence(fn, xs)
+    H = hidden_size_of(fn, params, "W_f")
+    p = check_params(fn, params, lstm_shapes(H, xs.shape[-1]))
+    dtype = np.result_type(xs, *p.values())
+    h, c = (initial_state(fn, name, s, xs.shape[1:-1], H, dtype) for name, s in (("h0", h0), ("c0", c0)))
+    dhs = check_shape(fn, "dhs", dhs, xs.shape[:-1] + (H,), "(T, [batch,] hidden), like the forward pass's hs")
+    states = []                             # (h_{t-1}, C_{t-1}) of every step
+    for x in xs:
+        states.append((h, c))
+        h, c = lstm_cell(h, c, x, p)
+    grads = {key: np.zeros_like(value) for key, value in p.items()}
+    grads["xs"] = np.zeros_like(xs)
+    dh_next, dc_next = np.zeros_like(h), np.zeros_like(c)     # what step t + 1 sends back (nothing after the last)
+    for t in reversed(range(len(xs))):
+        g = lstm_cell_backward(dhs[t] + dh_next, dc_next, *states[t], xs[t], p)
+        dh_next, dc_next = g["h_prev"], g["c_prev"]
+        grads["xs"][t] = g["x"]
+        for key in p:
+            grads[key] += g[key]
+    grads["h0"], grads["c0"] = dh_next, dc_next
     return grads
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -119,9 +120,31 @@ def shifted(first, states):
     return np.concatenate([first[None], states[:-1]], axis=0)
 
 
+def mistaken_bptt(dhs, xs, p, h0=None, c0=None, carry_dc=True, carry_dh=True, sum_weights=True, backwards=True):
+    """lstm_ref.lstm.lstm_backward's loop over lstm_cell_backward, with one of its four ingredients left out."""
+    shape = xs.shape[1:-1] + p["b_f"].shape
+    h, c = (np.zeros(shape) if s is None else s for s in (h0, c0))
+    states = []
+    for x in xs:
+        states.append((h, c))
+        h, c = R.lstm_cell(h, c, x, p)
+    grads = {k: np.zeros_like(v) for k, v in p.items()}
+    grads["xs"] = np.zeros_like(xs)
+    dh_next, dc_next = np.zeros(shape), np.zeros(shape)
+    for t in (reversed(range(len(xs))) if backwards else range(len(xs))):
+        g = R.lstm_cell_backward(dhs[t] + (dh_next if carry_dh else 0), dc_next if carry_dc else None,
+                                 *states[t], xs[t], p)
+        dh_next, dc_next = g["h_prev"], g["c_prev"]
+        grads["xs"][t] = g["x"]
+        for k in p:
+            grads[k] = grads[k] + g[k] if sum_weights else g[k]
+    grads["h0"], grads["c0"] = dh_next, dc_next
+    return grads
+
+
 def reference_output(spec, args, kwargs):
     """What the spec's lstm_ref function returns on one case (only the graded keys of a dict)."""
-    out = getattr(R, spec.reference)(*args, **kwargs)
+    out = attrgetter(spec.reference)(R)(*args, **kwargs)     # a name or a dotted path, e.g. lstm.lstm_backward
     return {k: out[k] for k in spec.output_keys} if spec.output_keys else out
 
 
@@ -177,6 +200,28 @@ def case(spec, args, kwargs):
         return {k: out[k] for k in keys}, {
             "state_not_carried": restarted,
             "states_shifted": {k: shifted(starts[k], out[k]) for k in keys}}
+    if fn_name in ("sigmoid_backward", "tanh_backward"):
+        d_out, out = args
+        ref, other = ((R.sigmoid_backward, R.tanh_backward) if fn_name == "sigmoid_backward"
+                      else (R.tanh_backward, R.sigmoid_backward))
+        squash = R.sigmoid if fn_name == "sigmoid_backward" else np.tanh
+        return ref(d_out, out), {"used_as_input": ref(d_out, squash(out)), "no_upstream": ref(np.ones_like(d_out), out),
+                                 "other_derivative": other(d_out, out)}
+    if fn_name == "gate_backward":
+        d_gate, gate, h, x, W = args
+        H, D = h.shape[-1], x.shape[-1]
+        dh, dx, dW, db = R.gate_backward(d_gate, gate, h, x, W)
+        dhx = np.concatenate([dh, dx], axis=-1)
+        # Without σ' the gate's gradient goes straight into the layer: lstm_ref's layer_backward on d_gate.
+        return (dh, dx, dW, db), {"no_slope": R.core.layer_backward(d_gate, h, x, W),
+                                  "h_x_swapped": (dhx[..., D:], dhx[..., :D], dW, db)}
+    if fn_name == "lstm_backward":
+        dhs, xs, p = args
+        return reference_output(spec, args, kwargs), {
+            "dc_not_carried": mistaken_bptt(dhs, xs, p, **kwargs, carry_dc=False),
+            "dh_not_carried": mistaken_bptt(dhs, xs, p, **kwargs, carry_dh=False),
+            "weights_not_summed": mistaken_bptt(dhs, xs, p, **kwargs, sum_weights=False),
+            "forward_in_time": mistaken_bptt(dhs, xs, p, **kwargs, backwards=False)}
     if fn_name == "lstm_cell_backward":
         dh, dc, h, c_prev, x, p = args
         grads = R.lstm_cell_backward(dh, dc, h, c_prev, x, p)

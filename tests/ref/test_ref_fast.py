@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import lstm_ref
+from lstm_ref import lstm as lstm_module
 from ref_helpers import assert_close, random_params
 
 
@@ -50,3 +51,20 @@ def test_fast_path_equals_the_teaching_functions(dtype, rtol, T, batch, D, H):
     for key, want in want_grads.items():
         assert grads[key].dtype == dtype, key
         assert_close(grads[key], want, 5 * rtol, name="d" + key)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-11), (np.float32, 2e-5)])
+@pytest.mark.parametrize("T, batch, D, H", [(1, (), 1, 1), (7, (), 2, 8), (6, (4,), 5, 3)])
+def test_readable_bptt_equals_the_fast_one(dtype, rtol, T, batch, D, H):
+    """lstm.lstm_backward (a loop over lstm_cell_backward, the one learners write) equals fast.lstm_backward."""
+    rng = np.random.default_rng(T * 100 + H)
+    params = {k: v.astype(dtype) for k, v in random_params(lstm_ref.init_lstm(D, H), rng).items()}
+    xs, h0, c0 = (rng.normal(size=shape).astype(dtype) for shape in ((T,) + batch + (D,), batch + (H,), batch + (H,)))
+    dhs = rng.normal(size=(T,) + batch + (H,)).astype(dtype)
+    for state in ({"h0": h0, "c0": c0}, {}):        # given states, and zeros by default
+        want = lstm_ref.lstm_backward(dhs, lstm_ref.lstm_forward(xs, params, **state), params)
+        got = lstm_module.lstm_backward(dhs, xs, params, **state)
+        assert sorted(got) == sorted(want)
+        for key in want:
+            assert got[key].dtype == dtype and got[key].shape == want[key].shape, key
+            assert_close(got[key], want[key], 5 * rtol, name="d" + key)
