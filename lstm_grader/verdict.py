@@ -219,7 +219,8 @@ def judge(fn, kind, seed, payload, outputs, delegated) -> tuple[bool, str]:
         if problem:
             return False, f"{fn} is wrong on {label}: {problem}"
     if kind == "hidden":
-        return True, f"✓ {fn} passes the hidden tests ({len(labels)} fresh cases, float64 and float32)"
+        dtypes = " and ".join(SPECS[fn].dtypes)     # the training exercise's functions are judged in float64 only
+        return True, f"✓ {fn} passes the hidden tests ({len(labels)} fresh cases, {dtypes})"
     return True, f"✓ {fn} gives the right values on the checks' cases"
 
 
@@ -267,7 +268,7 @@ class Verdict(NbGraderPreprocessor):
         if kind == "hidden":  # nothing from the learner's kernel, nothing about the hidden cases
             if passed:
                 return [new_output("stream", name="stdout", text=message + "\n")]
-            text = f"The hidden tests (fresh inputs, both dtypes) failed: {message}"
+            text = f"The hidden tests (fresh inputs) failed: {message}"
             return [new_output("error", ename="HiddenTestsFailed", evalue=text,
                                traceback=[f"HiddenTestsFailed: {text}"])]
         kept = []
