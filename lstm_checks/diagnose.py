@@ -110,9 +110,10 @@ def _shape_problem(fn_name, got, want, label):
             message += " It looks transposed: with rows = examples, write `hx @ W.T`, not `W @ hx.T`."
         elif g.shape == w.shape[1:] and SPECS[fn_name].optional_state:
             message += " That is the shape of one step: keep every step's state and `np.stack` them."
-        elif (fn_name in ("lstm_cell_backward", "linear_backward") and g.shape[1:] == w.shape
-              and path.strip('[]"')[:1] in ("W", "b")):
-            message += " Sum the weight and bias gradients over the batch."
+        elif g.shape[1:] == w.shape and (_name_of(fn_name, path)[:2] in ("W_", "b_", "dW", "db")
+                                         or _name_of(fn_name, path) in ("W", "b")):     # linear_backward's
+            message += " Sum the weight and bias gradients over the batch" + (
+                " and over time." if "xs" in ARGUMENTS[fn_name] else ".")
         elif g.size > w.size:
             message += (" Extra dimensions usually come from broadcasting: check that biases and states are "
                         "1-D per example, e.g. b has shape (H,), not (H, 1).")
@@ -284,6 +285,38 @@ def _call(fn, args, kwargs):
                 return None, exc
 
 
+# Where each gate's gradient comes from in one LSTM step (what to look at when that gate's W and b are off).
+_GATE_PATHS = {
+    "f": "the forget gate: df = dC_t * c_prev, then back through the sigmoid",
+    "i": "the input gate: di = dC_t * c_tilde, then back through the sigmoid",
+    "C": "the candidate: dc_tilde = dC_t * i, then back through tanh, not the sigmoid",
+    "o": "the output gate: do = dh * tanh(C_t), then back through the sigmoid"}
+
+
+def _wrong_gradients(fn_name, got, want, label):
+    """Which gradients are off and, for one step, which gate's path: within a step W_g and b_g get their gradient
+    through gate g alone, so comparing them gate by gate isolates the path to fix."""
+    wrong = [k for k in want if not close(got[k], want[k])]
+    right = [k for k in want if k not in wrong]
+    message = (f"{fn_name}'s gradients are wrong for {', '.join(wrong)} on {label}"
+               + (f" (right for {', '.join(right)})" if right else "") + ".")
+    gates = [g for g in _GATE_PATHS if f"W_{g}" in wrong or f"b_{g}" in wrong]
+    if fn_name == "lstm_backward":
+        message += (" Over a sequence one wrong step spoils the gradients of every earlier one, so first make the "
+                    "check of lstm_cell_backward above pass; then look at what your loop carries from step to step.")
+    elif set(gates) >= {"f", "i", "C"} and "o" not in gates:
+        message += (" The forget gate, input gate and candidate are all off, the output gate right: what they share "
+                    "is the gradient at C_t, `dc + dh * o * (1 - np.tanh(c)**2)`.")
+    elif gates:
+        message += " The gradient is off through " + "; and through ".join(_GATE_PATHS[g] for g in gates) + "."
+    elif "c_prev" in wrong:
+        message += " The gate gradients are right: the gradient to C_{t-1} is `dC_t * f`."
+    else:
+        message += (" Every gate's gradient is right: the gradient of [h_prev, x] is the SUM over the four gates of "
+                    "dz @ W, whose first H columns belong to h_prev and the rest to x.")
+    return f"{message} ({CHAPTER[fn_name]})"
+
+
 def diagnose(fn_name, fn):
     """None if `fn` gives the expected outputs on every visible case, else a message saying what to fix."""
     __tracebackhide__ = True
@@ -357,12 +390,8 @@ def diagnose(fn_name, fn):
             part = "" if bad == ["the result"] else f" in {', '.join(bad)}"
             return (f"{fn_name} returned nan or inf{part} on {label}: something overflowed or divided by zero "
                     f"(np.exp of a large number?) ({CHAPTER[fn_name]}).")
-        if fn_name == "lstm_cell_backward":
-            wrong = [k for k in want if not close(got[k], want[k])]
-            right = [k for k in want if k not in wrong]
-            return (f"lstm_cell_backward's gradients are wrong for {', '.join(wrong)} on {label}"
-                    + (f" (right for {', '.join(right)})" if right else "")
-                    + f". Work backwards from the first wrong one ({CHAPTER[fn_name]}).")
+        if fn_name in ("lstm_cell_backward", "lstm_backward"):
+            return _wrong_gradients(fn_name, got, want, label)
         path, index, g, w = first_difference(got, want)
         part = "" if not path else f" in {_name_of(fn_name, path)}"
         where = f" at index {index}" if index else ""

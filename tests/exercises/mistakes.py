@@ -27,9 +27,14 @@ ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = {exercise: (exercise.split("_", 1)[1], functions) for exercise, functions in EXERCISES.items()}
 POINTS_PER_FUNCTION = 3  # visible test cell 1 + hidden test cell 2
 
-# Functions that call another graded function of the same notebook: a mistake in the callee fails them too.
-CALLERS = {callee: tuple(name for name, spec in SPECS.items() if callee in spec.calls)
-           for callee in sorted({callee for spec in SPECS.values() for callee in spec.calls})}
+# Functions that call another graded function of the same notebook, directly or through another one (lstm_backward
+# calls lstm_cell_backward, which calls gate_backward): a mistake in the callee fails them too.
+def _callers_of(callee):
+    direct = [name for name, spec in SPECS.items() if callee in spec.calls]
+    return tuple(dict.fromkeys(direct + [c for name in direct for c in _callers_of(name)]))
+
+
+CALLERS = {callee: _callers_of(callee) for callee in sorted({c for spec in SPECS.values() for c in spec.calls})}
 
 # The catalogue's mistakes (the list), and extra ones some functions also diagnose.
 CATALOGUE = ("wrong_shape", "no_sigmoid", "tanh_sigmoid_swapped", "xh_order", "w_transposed", "bias_missing",
@@ -248,17 +253,60 @@ def _catalogue():
                    "    return {\"h\": np.stack(hs)}"),
     ]
     a = "07_backprop"
+    sigmoid_head, tanh_head = "def sigmoid_backward(d_out, out):\n", "def tanh_backward(d_out, out):\n"
+    out += [
+        _m(a, "used_as_input", "sigmoid_backward", "treated `out` as the input z",
+           sigmoid_head + "    return d_out * sigmoid(out) * (1 - sigmoid(out))"),
+        _m(a, "no_upstream", "sigmoid_backward", "returned the derivative alone", sigmoid_head + "    return out * (1 - out)"),
+        _m(a, "tanh_sigmoid_swapped", "sigmoid_backward", "used the derivative of tanh",
+           sigmoid_head + "    return d_out * (1 - out**2)"),
+        # gate_backward hands its own d_gate to sigmoid_backward; lstm_cell_backward hands it fresh products.
+        _m(a, "input_mutated", "sigmoid_backward", "changed its input `d_out` in place",
+           sigmoid_head + "    d_out *= out * (1 - out)\n    return d_out", also_fails=("gate_backward",)),
+        _m(a, "used_as_input", "tanh_backward", "treated `out` as the input z",
+           tanh_head + "    return d_out * (1 - np.tanh(out)**2)"),
+        _m(a, "no_upstream", "tanh_backward", "returned the derivative alone", tanh_head + "    return 1 - out**2"),
+        _m(a, "tanh_sigmoid_swapped", "tanh_backward", "used the derivative of sigmoid",
+           tanh_head + "    return d_out * out * (1 - out)"),
+    ]
+    gate = correct_sources(a)["gate_backward"]
+    out += [
+        _m(a, "no_slope", "gate_backward", "skipped the sigmoid", gate.replace("sigmoid_backward(d_gate, gate)", "d_gate")),
+        _m(a, "h_x_swapped", "gate_backward", "split the gradient of [h_prev, x] the wrong way round",
+           gate.replace("return dhx[..., :H], dhx[..., H:], dW, db",
+                        "D = x.shape[-1]\n    return dhx[..., D:], dhx[..., :D], dW, db")),
+        _m(a, "wrong_shape", "gate_backward", "Sum the weight and bias gradients over the batch",
+           gate.replace("dW = rows.T @ hx.reshape(-1, hx.shape[-1])", "dW = dz[..., :, None] * hx[..., None, :]")),
+        _m(a, "w_transposed", "gate_backward", "Each W has shape (H, H + D)", gate.replace("dhx = dz @ W", "dhx = dz @ W.T")),
+    ]
     backward = correct_sources(a)["lstm_cell_backward"]
     out += [
         _m(a, "ignores_dc", "lstm_cell_backward", "ignored dc",
-           backward.replace("dc_total = dc + dh * o", "dc_total = dh * o")),
+           backward.replace("dc_total = dc + tanh_backward(", "dc_total = tanh_backward(")),
         _m(a, "ignores_dh_through_c", "lstm_cell_backward", "left out the path from h_t back into C_t",
-           backward.replace("dc_total = dc + dh * o * (1 - tanh_c**2)", "dc_total = dc")),
-        _m(a, "tanh_sigmoid_swapped", "lstm_cell_backward", "gradients are wrong for",
-           backward.replace('"C": dc_total * i * (1 - c_tilde**2)', '"C": dc_total * i * c_tilde * (1 - c_tilde)')),
+           backward.replace("dc_total = dc + tanh_backward(dh * o, tanh_c)", "dc_total = dc")),
+        _m(a, "tanh_sigmoid_swapped", "lstm_cell_backward", "The gradient is off through the candidate",
+           backward.replace("dz = tanh_backward(dc_total * i, c_tilde)", "dz = sigmoid_backward(dc_total * i, c_tilde)")),
         _m(a, "wrong_shape", "lstm_cell_backward", "Sum the weight and bias gradients over the batch",
-           backward.replace('grads["W_" + gate] = rows.T @ hx.reshape(-1, hx.shape[-1])',
-                            'grads["W_" + gate] = d[..., :, None] * hx[..., None, :]')),
+           backward.replace('grads["W_C"] = rows.T @ step["hx"].reshape(-1, step["hx"].shape[-1])',
+                            'grads["W_C"] = dz[..., :, None] * step["hx"][..., None, :]')),
+        _m(a, "output_gate_without_tanh", "lstm_cell_backward", "The gradient is off through the output gate",
+           backward.replace('("o", dh * tanh_c, o)', '("o", dh * c, o)')),
+    ]
+    bptt = correct_sources(a)["lstm_backward"]
+    out += [
+        _m(a, "dc_not_carried", "lstm_backward", "did not carry the cell state's gradient back",
+           bptt.replace("dhs[t] + dh_next, dc_next,", "dhs[t] + dh_next, np.zeros_like(dc_next),")),
+        _m(a, "dh_not_carried", "lstm_backward", "dropped the gradient that h_t receives from the next step",
+           bptt.replace("dhs[t] + dh_next, dc_next,", "dhs[t], dc_next,")),
+        _m(a, "weights_not_summed", "lstm_backward", "kept one step's weight and bias gradients",
+           bptt.replace("grads[k] = grads[k] + g[k]", "grads[k] = g[k]")),
+        _m(a, "forward_in_time", "lstm_backward", "went forwards in time",
+           bptt.replace("for t in reversed(range(len(xs))):", "for t in range(len(xs)):")),
+        _m(a, "wrong_shape", "lstm_backward", "That is the shape of one step",
+           bptt.replace('grads["xs"][t] = g["x"]', 'grads["xs"] = g["x"]')),
+        _m(a, "input_mutated", "lstm_backward", "changed its input `dhs` in place",
+           bptt.replace("g = lstm_cell_backward(dhs[t] + dh_next,", "dhs[t] += dh_next\n        g = lstm_cell_backward(dhs[t],")),
     ]
     numerical = correct_sources(a)["numerical_gradient"]
     out += [
