@@ -148,6 +148,12 @@ def phone_page(browser):
 
 
 @pytest.fixture
+def new_page(browser):
+    """A guarded page with the given context options (viewport, color_scheme...): `with new_page(...) as pg:`."""
+    return functools.partial(guarded_page, browser)
+
+
+@pytest.fixture
 def dark_page(browser):
     with guarded_page(browser, viewport={"width": 1280, "height": 900}, color_scheme="dark") as pg:
         # The theme keeps the reader's choice in localStorage; "dark" is what its switch stores.

@@ -117,3 +117,15 @@ def test_axe_dark_mode_widget_pages(dark_page, base_url, site_root):
     print(f"\naxe dark mode: {nodes(findings)} serious/critical nodes on {len(findings)} of {len(pages)} widget pages")
     assert background != "rgb(255, 255, 255)", "the widget stayed white in dark mode"
     assert not findings, describe(findings)
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_site_follows_the_readers_system_colour_scheme(new_page, base_url, site_root, scheme):
+    """A reader whose system is dark gets the dark site (and its dark widgets) without finding the theme's switch."""
+    with new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme) as pg:
+        pg.goto(f"{base_url}/book/inside_a_trained_lstm.html")
+        pg.wait_for_function(WIDGETS_DRAWN_JS)
+        assert pg.evaluate("document.documentElement.dataset.theme") == scheme
+        background = pg.locator(".lstm-widget").first.evaluate("el => getComputedStyle(el).backgroundColor")
+        assert (background == "rgb(255, 255, 255)") == (scheme == "light"), background
+        assert not pg.console_errors, pg.console_errors
