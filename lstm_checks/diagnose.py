@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import linecache
+import re
 import traceback
 import warnings
 
@@ -93,8 +94,9 @@ def _describe(value):
 def _name_of(fn_name, path):
     """'lstm_cell' + '[0]' → 'h' (what a part of the result is called)."""
     names = SPECS[fn_name].result_names
-    if names and path in [f"[{k}]" for k in range(len(names))]:
-        return names[int(path[1:-1])]
+    part = re.match(r"\[(\d+)\](.*)", path)
+    if names and part and int(part[1]) < len(names):
+        return names[int(part[1])] + part[2]        # 'new_params["b_y"]' for a part of a part
     return path.strip('[]"') or "the result"
 
 
@@ -108,7 +110,8 @@ def _shape_problem(fn_name, got, want, label):
             message += " It looks transposed: with rows = examples, write `hx @ W.T`, not `W @ hx.T`."
         elif g.shape == w.shape[1:] and SPECS[fn_name].optional_state:
             message += " That is the shape of one step: keep every step's state and `np.stack` them."
-        elif g.shape[1:] == w.shape and _name_of(fn_name, path)[:2] in ("W_", "b_", "dW", "db"):
+        elif g.shape[1:] == w.shape and (_name_of(fn_name, path)[:2] in ("W_", "b_", "dW", "db")
+                                         or _name_of(fn_name, path) in ("W", "b")):     # linear_backward's
             message += " Sum the weight and bias gradients over the batch" + (
                 " and over time." if "xs" in ARGUMENTS[fn_name] else ".")
         elif g.size > w.size:
@@ -234,8 +237,16 @@ def _changed(fn_name, before, args, kwargs):
             if not np.array_equal(b, a, equal_nan=True):
                 changed.append(name)
         elif isinstance(b, dict):
-            changed += [f'{name}["{k}"]' for k in b if not np.array_equal(b[k], a.get(k), equal_nan=True)]
+            changed += [f'{name}["{k}"]' for k in b if not _unchanged(b[k], a.get(k))]
     return changed
+
+
+def _unchanged(before, after):
+    """An argument's entry (an array, a number, or a dict of them, like Adam's state) as it was before the call."""
+    if isinstance(before, dict):
+        return isinstance(after, dict) and before.keys() == after.keys() and all(
+            _unchanged(before[k], after[k]) for k in before)
+    return np.array_equal(before, after, equal_nan=True)
 
 
 def _from_lstm_ref(obj):

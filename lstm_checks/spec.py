@@ -63,6 +63,7 @@ CH9 = "Chapter 9, Variants on LSTMs: book/09_variants.md"
 BPTT = "Back-propagation through time: book/backprop_through_time.md"
 BACKPROP = f"the plan above the answer cell; {BPTT}"
 FORMULA = "the formula above the answer cell"
+TRAIN = "the plan above the answer cell; Chapter LSTM against RNN on a long-term dependency: book/10_lstm_vs_rnn.md"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -177,6 +178,49 @@ def peephole_lstm_cell_args(make, H, D, lead, T):
         params[f"W_{gate}"] = make((H, cols), weight_scale(H, D))
         params[f"b_{gate}"] = make((H,), 0.5)
     return (make(lead + (H,)), make(lead + (H,), 2.0), make(lead + (D,)), params), {}
+
+
+# The training exercise: a readout y = W_y · h_T + b_y on top of the LSTM, all its parameters in one dict.
+
+def train_params(make, H, D, K):
+    params = lstm_params(make, H, D)
+    params["W_y"], params["b_y"] = make((K, H), 1.0 / np.sqrt(H)), make((K,), 0.5)
+    return params
+
+
+def linear_backward_args(make, H, D, lead, T):
+    K = 2
+    return (make(lead + (K,)), make(lead + (H,)), make((K, H))), {}
+
+
+def mse_loss_args(make, H, D, lead, T):
+    K = 2
+    return (make(lead + (K,)), make(lead + (K,))), {}
+
+
+def clip_gradients_args(make, H, D, lead, T):
+    # A single vector's case has a joint norm above max_norm (clipped), a batch's case one below it (kept).
+    grads = {k: v for k, v in train_params(make, H, D, 2).items()}
+    return (grads, 1.0 if not lead else 100.0), {}
+
+
+def adam_update_args(make, H, D, lead, T):
+    shape = lead + (H,)
+    p, g, m = make(shape), make(shape), make(shape, 0.1)
+    v = make(shape, 0.1) ** 2
+    return (p, g, m, v, T - 3 if not lead else T + 3), {"lr": 0.01}
+
+
+def train_step_args(make, H, D, lead, T):
+    K = 2
+    params = train_params(make, H, D, K)
+    adam = {"t": len(lead) * 3,
+            "m": {k: make(v.shape, 0.1) for k, v in params.items()},
+            "v": {k: make(v.shape, 0.1) ** 2 for k, v in params.items()}}
+    xs, target = make((T,) + lead + (D,)), make(lead + (K,))
+    # One sequence: clipped (so a step that skips clipping is caught); a batch: not clipped (so a gradient off by a
+    # factor, which clipping would hide, is caught).
+    return (params, adam, xs, target), {"lr": 0.01, "max_norm": 0.02 if not lead else 100.0}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -385,6 +429,58 @@ _SPECS = [
                           f"`np.concatenate([c_prev, h_prev, x], axis=-1)` ({CH9})."),
             "gates_swapped": ("peephole_lstm_cell mixed up the gates in the cell update: use f * c_prev + i * "
                               f"c_tilde ({CH9}).")}),
+    GradedFunction(
+        "linear_backward", ("dy", "h", "W"), linear_backward_args, TRAIN, returns="a dict of gradients",
+        output_keys=("h", "W", "b"), dtypes=("float64",)),
+    GradedFunction(
+        "mse_loss", ("y", "target"), mse_loss_args, TRAIN, returns="the tuple (loss, dy)",
+        result_names=("loss", "dy"), dtypes=("float64",),
+        mistakes={
+            "no_factor_two": ("mse_loss's dy is half what it should be: the derivative of (y - target)² is "
+                              f"2 * (y - target), so dy = 2 * (y - target) / y.size ({TRAIN})."),
+            "sum_not_mean": ("mse_loss summed the squared errors: the loss is their MEAN, np.mean((y - target)**2), "
+                             f"and dy = 2 * (y - target) / y.size divides by the number of entries too ({TRAIN})."),
+            "sign_flipped": ("mse_loss's dy has the wrong sign: it is the derivative with respect to y, "
+                             f"2 * (y - target) / y.size, not 2 * (target - y) / y.size ({TRAIN}).")}),
+    GradedFunction(
+        "clip_gradients", ("grads", "max_norm"), clip_gradients_args, TRAIN, returns="a dict of gradients",
+        output_keys=LSTM_KEYS + ("W_y", "b_y"), dtypes=("float64",),
+        label=lambda D, B: "gradients whose joint norm is above max_norm" if B is None
+        else "gradients whose joint norm is below max_norm",
+        mistakes={
+            "per_array": ("clip_gradients clipped each array by its own norm: clip by the GLOBAL norm, "
+                          "sqrt(sum of g**2 over every array), and scale every array by the same factor "
+                          f"min(1, max_norm / norm), so the update keeps its direction ({TRAIN})."),
+            "scales_up": ("clip_gradients scaled gradients that were already small UP to max_norm: clipping only "
+                          f"shrinks, scale = min(1, max_norm / norm) ({TRAIN})."),
+            "no_sqrt": ("clip_gradients used the sum of squares as the norm: the norm is its square root, "
+                        f"np.sqrt(sum(np.sum(g**2) for g in grads.values())) ({TRAIN}).")}),
+    GradedFunction(
+        "adam_update", ("p", "g", "m", "v", "t"), adam_update_args, TRAIN, returns="the tuple (p, m, v)",
+        result_names=("p", "m", "v"), dtypes=("float64",),
+        label=lambda D, B: "a vector of parameters" if B is None else f"a {B}×H matrix of parameters",
+        mistakes={
+            "no_bias_correction": ("adam_update left out the bias correction: divide m by (1 - beta1**t) and v by "
+                                   "(1 - beta2**t) before the step; without it the first steps are far too small, "
+                                   f"because m and v start at zero ({TRAIN})."),
+            "ascent": ("adam_update moved the parameters UP the gradient: subtract the step, "
+                       f"p - lr * m_hat / (np.sqrt(v_hat) + eps), to make the loss smaller ({TRAIN})."),
+            "sqrt_missing": ("adam_update divided by v_hat instead of its square root: the step is "
+                             f"lr * m_hat / (np.sqrt(v_hat) + eps) ({TRAIN}).")}),
+    GradedFunction(
+        "train_step", ("params", "adam", "xs", "target"), train_step_args, TRAIN,
+        returns="the tuple (loss, new_params, new_adam)", result_names=("loss", "new_params", "new_adam"),
+        dtypes=("float64",), calls=("linear_backward", "mse_loss", "clip_gradients", "adam_update"),
+        label=lambda D, B: "one sequence" if B is None else f"a batch of {B} sequences",
+        mistakes={
+            "no_clip": ("train_step updated with the unclipped gradients: pass every gradient (the LSTM's and the "
+                        f"readout's) through clip_gradients(grads, max_norm) before Adam ({TRAIN})."),
+            "dh_at_every_step": ("train_step sent the readout's gradient into every step: only h_T feeds the "
+                                 "readout, so dhs is zeros except dhs[-1] = the readout's gradient for h "
+                                 f"(`dhs = np.zeros_like(hs)`; `dhs[-1] = ...`) ({TRAIN})."),
+            "readout_not_trained": ("train_step did not update the readout: W_y and b_y need their gradients from "
+                                    "linear_backward, clipped with the LSTM's and updated by adam_update like "
+                                    f"every other parameter ({TRAIN}).")}),
 ]
 
 # The exercise notebooks, each with its graded functions (in the order above).
@@ -398,6 +494,7 @@ EXERCISES = {
     "07_backprop": ("sigmoid_backward", "tanh_backward", "gate_backward", "lstm_cell_backward", "lstm_backward",
                     "numerical_gradient"),
     "08_variants": ("gru_cell", "peephole_lstm_cell"),
+    "09_train": ("linear_backward", "mse_loss", "clip_gradients", "adam_update", "train_step"),
 }
 _EXERCISE_OF = {fn: exercise for exercise, fns in EXERCISES.items() for fn in fns}
 if set(_EXERCISE_OF) != {spec.name for spec in _SPECS}:

@@ -6,7 +6,9 @@ every test cell and read-only helper exactly as the instructor made them (nbgrad
 the hidden tests from the gradebook). Into it go only the *sources* of the learner's answers:
 
 - each answer cell (nbgrader ``solution``) is matched by its grade_id; failing that (metadata lost), by the cell
-  that defines a function of that name; failing that, the released stub stays (``raise NotImplementedError()``);
+  that defines a function its released stub defines (the function named like the cell, or, for a cell holding
+  several, such as exercise 9's pasted LSTM, one of them); failing that, the released stub stays
+  (``raise NotImplementedError()``);
 - the learner's own extra code cells (scratch work, helpers) are kept, placed after the answer they followed;
 - nothing else of the submission is used: not its test cells, metadata, checksums, outputs or kernelspec.
 
@@ -80,6 +82,9 @@ def rebuild(release_nb, submission: dict | None, problems: list[str]):
     problems = list(problems)
     answer_ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
                   if c.metadata.get("nbgrader", {}).get("solution")]
+    # What each answer cell defines, to recognise it when the learner's editor dropped its metadata.
+    stub_defines = {c.metadata["nbgrader"]["grade_id"]: _defines(_source(c)) for c in nb.cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") in answer_ids}
     release_sources = {_source(c) for c in nb.cells}
     known_ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None}
     answers: dict[str, str] = {}
@@ -109,7 +114,8 @@ def rebuild(release_nb, submission: dict | None, problems: list[str]):
             if grade_id in answers:
                 continue
             for key, sources in extras.items():
-                match = next((s for s in reversed(sources) if grade_id in _defines(s)), None)
+                defined = stub_defines.get(grade_id) or {grade_id}
+                match = next((s for s in reversed(sources) if defined & _defines(s)), None)
                 if match is not None:
                     answers[grade_id] = match
                     sources.remove(match)

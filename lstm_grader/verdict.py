@@ -83,10 +83,15 @@ def _expected(fn: str, kind: str, seed):
 
 
 def _compare_arrays(got, want, what: str) -> str | None:
+    want = np.asarray(want)             # a number (a loss, a step count) is compared as a 0-d array
     if isinstance(got, Unsupported) or not isinstance(got, np.ndarray):
         return f"{what} is {got!r}, expected a numpy array"
     if got.shape != want.shape:
         return f"{what} has shape {got.shape}, expected {want.shape}"
+    if want.dtype.kind in "iu":         # a count: any real dtype holding the same whole numbers
+        if got.dtype.kind not in "iuf" or not np.array_equal(got, want):
+            return f"{what} has wrong values"
+        return None
     if got.dtype != want.dtype:
         if want.dtype == np.float32:
             return (f"{what} is {got.dtype} for float32 inputs: keep the inputs' dtype (float32 in, float32 out; "
@@ -103,28 +108,34 @@ def _compare_arrays(got, want, what: str) -> str | None:
     return None
 
 
-def compare(fn: str, got, want) -> str | None:
-    """None when `got` matches lstm_ref's `want`, else what is wrong (never the values themselves)."""
+def compare(fn: str, got, want, what: str = "") -> str | None:
+    """None when `got` matches lstm_ref's `want`, else what is wrong (never the values themselves).
+
+    `want` may nest tuples and dicts (a training step returns a loss, parameters and an optimiser state); at the
+    top, a dict is judged on its spec's output_keys and a tuple's parts are called by its result_names.
+    """
+    top = not what
     if isinstance(want, dict):
+        keys = (SPECS[fn].output_keys if top else ()) or tuple(want)
         if not isinstance(got, dict):
-            return f"the result is {type(got).__name__}, expected a dict with keys {', '.join(SPECS[fn].output_keys)}"
-        for key in SPECS[fn].output_keys or tuple(want):
+            return f"{what or 'the result'} is {type(got).__name__}, expected a dict with keys {', '.join(keys)}"
+        for key in keys:
             if key not in got:
-                return f"the result has no key {key!r}"
-            problem = _compare_arrays(got[key], want[key], f"result[{key!r}]")
+                return f"{what or 'the result'} has no key {key!r}"
+            problem = compare(fn, got[key], want[key], f"{what or 'result'}[{key!r}]")
             if problem:
                 return problem
         return None
     if isinstance(want, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(want):
-            return f"the result should be a tuple of {len(want)} arrays"
-        names = SPECS[fn].result_names or tuple(f"item {i}" for i in range(len(want)))
+            return f"{what or 'the result'} should be a tuple of {len(want)} arrays"
+        names = (SPECS[fn].result_names if top else ()) or tuple(f"item {i}" for i in range(len(want)))
         for name, g, w in zip(names, got, want):
-            problem = _compare_arrays(g, w, f"the returned {name}")
+            problem = compare(fn, g, w, f"the returned {name}" if top else f"{what}[{name}]")
             if problem:
                 return problem
         return None
-    return _compare_arrays(got, want, "the result")
+    return _compare_arrays(got, want, what or "the result")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -208,7 +219,8 @@ def judge(fn, kind, seed, payload, outputs, delegated) -> tuple[bool, str]:
         if problem:
             return False, f"{fn} is wrong on {label}: {problem}"
     if kind == "hidden":
-        return True, f"✓ {fn} passes the hidden tests ({len(labels)} fresh cases, float64 and float32)"
+        dtypes = " and ".join(SPECS[fn].dtypes)     # the training exercise's functions are judged in float64 only
+        return True, f"✓ {fn} passes the hidden tests ({len(labels)} fresh cases, {dtypes})"
     return True, f"✓ {fn} gives the right values on the checks' cases"
 
 
@@ -256,7 +268,7 @@ class Verdict(NbGraderPreprocessor):
         if kind == "hidden":  # nothing from the learner's kernel, nothing about the hidden cases
             if passed:
                 return [new_output("stream", name="stdout", text=message + "\n")]
-            text = f"The hidden tests (fresh inputs, both dtypes) failed: {message}"
+            text = f"The hidden tests (fresh inputs) failed: {message}"
             return [new_output("error", ename="HiddenTestsFailed", evalue=text,
                                traceback=[f"HiddenTestsFailed: {text}"])]
         kept = []

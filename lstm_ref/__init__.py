@@ -23,8 +23,8 @@ from .rnn import init_rnn, rnn_backward, rnn_cell, rnn_cell_backward, rnn_forwar
 from .variants import (coupled_lstm_cell, coupled_lstm_cell_backward, gru_backward, gru_cell,
                        gru_cell_backward, gru_forward, init_coupled_lstm, init_gru, init_peephole_lstm,
                        peephole_lstm_cell, peephole_lstm_cell_backward)
-from .train import (adam_step, adding_problem, clip_gradients, gradient_reach, init_linear, linear,
-                    linear_backward, mse_loss)
+from .train import (adam_step, adam_update, adding_problem, clip_gradients, gradient_reach, init_linear, linear,
+                    linear_backward, mse_loss, train_step)
 from .torch_bridge import from_torch, to_torch, torch_grads
 
 __all__ = [
@@ -41,7 +41,7 @@ __all__ = [
     "gru_cell", "gru_cell_backward", "gru_forward", "gru_backward", "init_gru",
     # training and gradients
     "numerical_gradient", "init_linear", "linear", "linear_backward", "mse_loss", "clip_gradients", "adam_step",
-    "adding_problem", "gradient_reach",
+    "adam_update", "train_step", "adding_problem", "gradient_reach",
     # PyTorch's layout (torch needed only when called)
     "to_torch", "from_torch", "torch_grads",
 ]

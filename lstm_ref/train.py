@@ -56,24 +56,61 @@ def clip_gradients(grads, max_norm):
     return {k: g * scale for k, g in grads.items()}
 
 
-def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
-    """One Adam update (Kingma & Ba, 2015) of params IN PLACE, for every key of params.
+def adam_update(p, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam update (Kingma & Ba, 2015) of ONE array, returning new arrays (p, m, v); nothing changed in place.
 
-    state is a dict you keep between steps (start with {}): it holds the step
-    count and the running means m (of g) and v (of g²):
-        m ← β₁m + (1 - β₁)g,  v ← β₂v + (1 - β₂)g²,  p ← p - lr · m̂ / (√v̂ + ε)
-    with m̂, v̂ the bias-corrected means. Returns params.
+    t is the number of this update (1 for the first). The running means m (of g) and v (of g²):
+        m ← β₁m + (1 - β₁)g,  v ← β₂v + (1 - β₂)g²,  m̂ = m / (1 - β₁ᵗ),  v̂ = v / (1 - β₂ᵗ)
+        p ← p - lr · m̂ / (√v̂ + ε)
+    The bias corrections m̂, v̂ undo the pull towards the zeros m and v start from.
+    """
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g * g
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return p - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """`adam_update` for every key of params, IN PLACE; state is a dict you keep between steps (start with {}).
+
+    state holds the step count "t" and the running means "m" and "v" (dicts of arrays). Returns params.
     """
     state["t"] = t = state.get("t", 0) + 1
     m, v = state.setdefault("m", {}), state.setdefault("v", {})
     for key, p in params.items():
-        g = grads[key]
-        m[key] = beta1 * m.get(key, 0) + (1 - beta1) * g
-        v[key] = beta2 * v.get(key, 0) + (1 - beta2) * g * g
-        m_hat = m[key] / (1 - beta1 ** t)
-        v_hat = v[key] / (1 - beta2 ** t)
-        p -= (lr * m_hat / (np.sqrt(v_hat) + eps)).astype(p.dtype, copy=False)
+        new_p, m[key], v[key] = adam_update(p, grads[key], m.get(key, 0), v.get(key, 0), t, lr, beta1, beta2, eps)
+        p[...] = new_p.astype(p.dtype, copy=False)
     return params
+
+
+# ------------------------------------------------------- one training step of an LSTM with a linear readout
+
+LSTM_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o")
+
+
+def train_step(params, adam, xs, target, lr=0.01, max_norm=1.0):
+    """One step of training on a batch: forward → loss → backward → clip → Adam. Nothing changed in place.
+
+    params: the LSTM's "W_f", ..., "b_o" and the readout's "W_y", "b_y" (y = W_y · h_T + b_y, read from the
+    last hidden state); adam: {"t": updates so far, "m": {key: array}, "v": {key: array}}; xs (T, [B,] D),
+    target ([B,] K). The loss is mse_loss(y, target); the gradients of every parameter are clipped together to
+    max_norm, then each parameter takes one `adam_update`. Returns (loss, new params, new adam state).
+    """
+    lstm = {k: params[k] for k in LSTM_KEYS}
+    run = lstm_forward(xs, lstm)
+    y = linear(run["h"][-1], params["W_y"], params["b_y"])
+    loss, dy = mse_loss(y, target)
+    readout = linear_backward(dy, run["h"][-1], params["W_y"])
+    dhs = np.zeros_like(run["h"])
+    dhs[-1] = readout["h"]                      # only the last step feeds the readout
+    grads = {k: g for k, g in lstm_backward(dhs, run, lstm).items() if k in lstm}
+    grads = clip_gradients({**grads, "W_y": readout["W"], "b_y": readout["b"]}, max_norm)
+    t = adam["t"] + 1
+    new_params, m, v = {}, {}, {}
+    for k in params:
+        new_params[k], m[k], v[k] = adam_update(params[k], grads[k], adam["m"][k], adam["v"][k], t, lr)
+    return loss, new_params, {"t": t, "m": m, "v": v}
 
 
 # ------------------------------------------------------- a task with a long-term dependency

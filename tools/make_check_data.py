@@ -66,6 +66,29 @@ def forward_difference(f, x, eps=1e-5):
     return grad
 
 
+def train_step_variant(params, adam, xs, target, lr, max_norm, dh_at_every_step=False, train_readout=True):
+    """lstm_ref.train_step with one of two learners' mistakes: the readout's gradient sent into every step's h, or
+    the readout left out of clipping and of the update (its parameters and Adam state returned unchanged)."""
+    lstm = {k: params[k] for k in R.train.LSTM_KEYS}
+    run = R.lstm_forward(xs, lstm)
+    loss, dy = R.mse_loss(R.linear(run["h"][-1], params["W_y"], params["b_y"]), target)
+    readout = R.linear_backward(dy, run["h"][-1], params["W_y"])
+    dhs = np.zeros_like(run["h"])
+    if dh_at_every_step:
+        dhs[...] = readout["h"]
+    else:
+        dhs[-1] = readout["h"]
+    grads = {k: g for k, g in R.lstm_backward(dhs, run, lstm).items() if k in lstm}
+    if train_readout:
+        grads.update(W_y=readout["W"], b_y=readout["b"])
+    grads = R.clip_gradients(grads, max_norm)
+    t = adam["t"] + 1
+    new_params, m, v = dict(params), dict(adam["m"]), dict(adam["v"])
+    for k in grads:
+        new_params[k], m[k], v[k] = R.adam_update(params[k], grads[k], adam["m"][k], adam["v"][k], t, lr)
+    return loss, new_params, {"t": t, "m": m, "v": v}
+
+
 def gate_case(fn_name, args):
     h, x, W, b = args
     ref = getattr(R, fn_name)
@@ -245,6 +268,32 @@ def case(spec, args, kwargs):
             "cell_last": R.peephole_lstm_cell(h, c_prev, x, with_params(
                 p, **{k: cell_last(p[k], H) for k in ("W_f", "W_i", "W_o")})),
             "gates_swapped": (R.hidden_state(c_swapped, o_swapped), c_swapped)}
+    if fn_name == "mse_loss":
+        loss, dy = R.mse_loss(*args)
+        return (loss, dy), {"no_factor_two": (loss, dy / 2), "sum_not_mean": (loss * dy.size, dy * dy.size),
+                            "sign_flipped": (loss, -dy)}
+    if fn_name == "clip_gradients":
+        grads, max_norm = args
+        norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
+        return R.clip_gradients(grads, max_norm), {
+            "per_array": {k: R.clip_gradients({k: g}, max_norm)[k] for k, g in grads.items()},
+            "scales_up": {k: g * (max_norm / norm) for k, g in grads.items()},
+            "no_sqrt": {k: g * min(1.0, max_norm / norm**2) for k, g in grads.items()}}
+    if fn_name == "adam_update":
+        p, g, m, v, t = args
+        lr = kwargs["lr"]
+        new_p, new_m, new_v = R.adam_update(p, g, m, v, t, lr=lr)
+        m_hat, v_hat = new_m / (1 - 0.9**t), new_v / (1 - 0.999**t)
+        return (new_p, new_m, new_v), {
+            "no_bias_correction": (p - lr * new_m / (np.sqrt(new_v) + 1e-8), new_m, new_v),
+            "ascent": (2 * p - new_p, new_m, new_v),
+            "sqrt_missing": (p - lr * m_hat / (v_hat + 1e-8), new_m, new_v)}
+    if fn_name == "train_step":
+        lr, max_norm = kwargs["lr"], kwargs["max_norm"]
+        return R.train_step(*args, **kwargs), {
+            "no_clip": R.train_step(*args, lr=lr, max_norm=np.inf),
+            "dh_at_every_step": train_step_variant(*args, lr, max_norm, dh_at_every_step=True),
+            "readout_not_trained": train_step_variant(*args, lr, max_norm, train_readout=False)}
     raise ValueError(f"{fn_name} declares mistakes {sorted(spec.mistakes)} but make_check_data.py computes none")
 
 

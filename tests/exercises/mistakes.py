@@ -57,10 +57,12 @@ _MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
 def correct_sources(assignment):
-    """{function: answer-cell source} from the solution notebook, solution markers removed."""
+    """{grade_id: answer-cell source} of every answer cell of the solution notebook, solution markers removed: each
+    graded function's, and the ungraded ones a notebook may also have (09_train's `your_lstm`, where learners paste
+    their LSTM from exercises 6 and 7)."""
     nb = nbformat.read(solution_path(assignment), as_version=4)
-    functions = ASSIGNMENTS[assignment][1]
-    return {grade_id(c): _MARKER.sub("", c.source) for c in nb.cells if grade_id(c) in functions}
+    return {grade_id(c): _MARKER.sub("", c.source) for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
 
 
 def fill(nb, sources):
@@ -347,6 +349,60 @@ def _catalogue():
            peephole.replace("c = f * c_prev + i * c_tilde", "c = i * c_prev + f * c_tilde")),
         _m(a, "w_transposed", "peephole_lstm_cell", "have 2H + D columns",
            peephole.replace('chx @ params["W_f"]', 'hx @ params["W_f"]')),
+    ]
+    a = "09_train"
+    right = correct_sources(a)
+    clip, adam, step, loss = right["clip_gradients"], right["adam_update"], right["train_step"], right["mse_loss"]
+    out += [
+        _m(a, "wrong_shape", "linear_backward", "Sum the weight and bias gradients over the batch",
+           right["linear_backward"].replace('"b": rows.sum(axis=0)', '"b": dy')),
+        _m(a, "no_factor_two", "mse_loss", "the derivative of (y - target)² is", loss.replace("2 * diff", "diff")),
+        _m(a, "sum_not_mean", "mse_loss", "summed the squared errors",
+           loss.replace("np.mean(diff * diff), 2 * diff / diff.size", "np.sum(diff * diff), 2 * diff")),
+        _m(a, "sign_flipped", "mse_loss", "dy has the wrong sign", loss.replace("2 * diff /", "-2 * diff /")),
+        _m(a, "per_array", "clip_gradients", "clip by the GLOBAL norm", """
+            def clip_gradients(grads, max_norm):
+                out = {}
+                for k, g in grads.items():
+                    norm = np.sqrt(np.sum(g * g))
+                    out[k] = g * min(1.0, max_norm / (norm + 1e-12))
+                return out"""),
+        _m(a, "scales_up", "clip_gradients", "clipping only shrinks",
+           clip.replace("scale = min(1.0, max_norm / (norm + 1e-12))", "scale = max_norm / (norm + 1e-12)")),
+        _m(a, "no_sqrt", "clip_gradients", "used the sum of squares as the norm",
+           clip.replace("norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))",
+                        "norm = sum(np.sum(g * g) for g in grads.values())")),
+        _m(a, "input_mutated", "clip_gradients", "changed its input", """
+            def clip_gradients(grads, max_norm):
+                norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
+                for g in grads.values():
+                    g *= min(1.0, max_norm / (norm + 1e-12))
+                return grads""", also_fails=()),  # train_step hands it fresh gradients: only its own check sees it
+        _m(a, "no_bias_correction", "adam_update", "left out the bias correction",
+           adam.replace("m_hat = m / (1 - beta1**t)", "m_hat = m").replace("v_hat = v / (1 - beta2**t)", "v_hat = v")),
+        _m(a, "ascent", "adam_update", "moved the parameters UP the gradient", adam.replace("p - lr *", "p + lr *")),
+        _m(a, "sqrt_missing", "adam_update", "divided by v_hat instead of its square root",
+           adam.replace("np.sqrt(v_hat) + eps", "v_hat + eps")),
+        _m(a, "no_clip", "train_step", "updated with the unclipped gradients",
+           step.replace("    grads = clip_gradients(grads, max_norm)\n", "")),
+        _m(a, "dh_at_every_step", "train_step", "sent the readout's gradient into every step",
+           step.replace('dhs[-1] = readout["h"]', 'dhs[:] = readout["h"]')),
+        _m(a, "readout_not_trained", "train_step", "did not update the readout", """
+            def train_step(params, adam, xs, target, lr=0.01, max_norm=1.0):
+                lstm_params = {k: params[k] for k in LSTM_KEYS}
+                hs = lstm_forward(xs, lstm_params)["h"]
+                loss, dy = mse_loss(linear(hs[-1], params["W_y"], params["b_y"]), target)
+                dhs = np.zeros_like(hs)
+                dhs[-1] = linear_backward(dy, hs[-1], params["W_y"])["h"]
+                g_lstm = lstm_backward(dhs, xs, lstm_params)
+                grads = clip_gradients({k: g_lstm[k] for k in LSTM_KEYS}, max_norm)
+                t = adam["t"] + 1
+                new_params, m, v = dict(params), dict(adam["m"]), dict(adam["v"])
+                for k in LSTM_KEYS:
+                    new_params[k], m[k], v[k] = adam_update(params[k], grads[k], adam["m"][k], adam["v"][k], t, lr)
+                return loss, new_params, {"t": t, "m": m, "v": v}"""),
+        _m(a, "input_mutated", "train_step", "changed its input", step.replace(
+            "    t = adam[\"t\"] + 1\n", "    adam[\"t\"] += 1\n    t = adam[\"t\"]\n")),
     ]
     return out
 

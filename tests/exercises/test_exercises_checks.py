@@ -118,3 +118,29 @@ def test_a_missing_zero_state_is_named():
 
     problem = diagnose("rnn_forward", rnn_forward)
     assert "without an initial state" in problem and "np.zeros(shape, dtype=xs.dtype)" in problem, problem
+
+
+def test_clip_gradients_cases_are_what_their_labels_say():
+    """Half the cases must be clipped and half kept, or a clipping that always (or never) scales would pass."""
+    from lstm_checks.cases import inputs, labels
+
+    runs = [(inputs("clip_gradients", "visible"), labels("clip_gradients", "visible"))]
+    runs += [(inputs("clip_gradients", "hidden", seed), labels("clip_gradients", "hidden", seed)) for seed in range(20)]
+    for case_list, case_labels in runs:
+        for ((grads, max_norm), _), label in zip(case_list, case_labels):
+            norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
+            assert (norm > max_norm) == ("above" in label), (norm, max_norm, label)
+
+
+def test_train_step_cases_one_clipped_one_not_so_both_kinds_of_mistake_show():
+    import lstm_ref
+    from lstm_checks.cases import inputs
+
+    for seed in [None] + list(range(10)):
+        case_list = inputs("train_step", "visible") if seed is None else inputs("train_step", "hidden", seed)
+        for args, kwargs in case_list:
+            unclipped = lstm_ref.train_step(*args, lr=kwargs["lr"], max_norm=np.inf)
+            step = lstm_ref.train_step(*args, **kwargs)
+            one_sequence = args[2].ndim == 2
+            # A single sequence's case is clipped; a batch's is not (there a gradient off by a factor shows).
+            assert np.allclose(unclipped[1]["W_f"], step[1]["W_f"], rtol=1e-5, atol=0) != one_sequence

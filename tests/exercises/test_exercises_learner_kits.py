@@ -159,3 +159,21 @@ def _checks_came_from_the_download(learner_runs, nb, how, cwd):
     assert home in origin.parents, f"lstm_checks was imported from {origin}, not from the {how}"
     assert ROOT not in origin.parents
     assert "REF None" in out, "the learner's kernel could import the course's lstm_ref"
+
+
+@pytest.mark.parametrize("how", ["kit", "wheel"])
+def test_the_training_exercise_learns_what_the_page_says(learner_runs, base_url, how):
+    """Filled with the solutions, exercise 9's last cell trains the learner's LSTM, numpy alone, to the error the
+    exercises page states (which the page computes at build time from the same notebook)."""
+    nb, _ = learner_runs[(how, "09_train", True)]
+    cell = next(c for c in nb.cells if grade_id(c) == "training")
+    printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    reached = re.search(r"mean squared error on 1000 new sequences: ([0-9.]+)", printed)
+    assert reached, printed
+    page = re.sub(r"<[^>]+>", "", fetch(f"{base_url}/book/exercises.html").decode())
+    stated = re.search(r"reach a mean squared error of\s+([0-9.]+)", page)
+    assert stated, "the exercises page does not state the error the training reaches"
+    reached, stated = float(reached.group(1)), float(stated.group(1))
+    assert reached < 0.01, f"the training reached {reached}, not far below the 0.167 of always guessing 1"
+    # The same code and seeds; the page rounds to 4 decimals, and another BLAS may round the last bits differently.
+    assert abs(reached - stated) <= 0.5e-4 + 0.2 * stated, (reached, stated)

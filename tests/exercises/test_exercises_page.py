@@ -17,6 +17,7 @@ SECTIONS = {  # label → (assignment, chapter page)
     "ex-input-gate": ("03_input_gate", "06_input_gate"), "ex-update-cell": ("04_update_cell", "07_update_cell"),
     "ex-output-gate": ("05_output_gate", "08_output_gate"), "ex-lstm-forward": ("06_lstm_forward", "03_lstm_networks"),
     "ex-backprop": ("07_backprop", "backprop_through_time"), "ex-variants": ("08_variants", "09_variants"),
+    "ex-train": ("09_train", "10_lstm_vs_rnn"),
 }
 
 

@@ -104,3 +104,22 @@ def test_own_code_is_not_delegation():
               "    return sigmoid(hx @ W_f.T + b_f)")
     other = "from lstm_ref import candidate"  # delegating another function does not taint this one
     assert not delegates("forget_gate", answer, [answer, other])
+
+
+def test_nested_results_are_compared_to_the_leaf_and_named():
+    """A training step returns (loss, params, Adam's state {"t", "m": {...}, "v": {...}}): every leaf counts."""
+    (args, kwargs), = cases.inputs("train_step", "hidden", seed=3)[:1]
+    want = lstm_ref.train_step(*args, **kwargs)
+    got = json.loads(json.dumps(run_cases("train_step", lstm_ref.train_step, "hidden", 3)))["results"][0]
+    got = decode(got["output"])
+    assert compare("train_step", got, want) is None
+    wrong = (got[0], {**got[1], "b_y": got[1]["b_y"] + 1e-3}, got[2])
+    assert compare("train_step", wrong, want) == "the returned new_params['b_y'] has wrong values"
+    stale = (got[0], got[1], {**got[2], "m": {**got[2]["m"], "W_f": args[1]["m"]["W_f"]}})
+    assert compare("train_step", stale, want) == "the returned new_adam['m']['W_f'] has wrong values"
+    missing = (got[0], got[1], {"t": got[2]["t"], "m": got[2]["m"]})
+    assert compare("train_step", missing, want) == "the returned new_adam has no key 'v'"
+    # The step count is a whole number: 3.0 is as good as 3, 2 is not.
+    assert compare("train_step", (got[0], got[1], {**got[2], "t": np.asarray(float(want[2]["t"]))}), want) is None
+    assert compare("train_step", (got[0], got[1], {**got[2], "t": np.asarray(want[2]["t"] - 1)}), want) == (
+        "the returned new_adam['t'] has wrong values")

@@ -116,3 +116,59 @@ def test_adding_problem_marks_a_later_second_step_for_every_length():
         assert steps[:, 1].max() == T - 1       # the last step can be the second mark
     with pytest.raises(ValueError, match="at least 2"):
         lstm_ref.adding_problem(1, 3)
+
+
+def test_adam_step_is_adam_update_applied_in_place():
+    rng = np.random.default_rng(2)
+    params = {"a": rng.normal(size=(3, 2)), "b": rng.normal(size=3)}
+    want = {k: v.copy() for k, v in params.items()}
+    m = {k: np.zeros_like(v) for k, v in params.items()}
+    v = {k: np.zeros_like(p) for k, p in params.items()}
+    state = {}
+    for t in (1, 2, 3):
+        grads = {k: rng.normal(size=p.shape) for k, p in params.items()}
+        lstm_ref.adam_step(params, grads, state, lr=0.1)
+        for k in want:
+            want[k], m[k], v[k] = lstm_ref.adam_update(want[k], grads[k], m[k], v[k], t, lr=0.1)
+    for k in want:
+        np.testing.assert_array_equal(params[k], want[k])
+        np.testing.assert_array_equal(state["m"][k], m[k])
+
+
+def test_train_step_composes_the_pieces_and_changes_nothing_in_place():
+    """forward → mse → backward (last step only) → clip (jointly) → Adam, as the book's training loop does it."""
+    rng = np.random.default_rng(3)
+    H, D, B, T = 5, 2, 4, 7
+    params = {**lstm_ref.init_lstm(D, H, seed=1), "W_y": rng.normal(size=(1, H)), "b_y": np.zeros(1)}
+    adam = {"t": 2, "m": {k: rng.normal(size=p.shape) for k, p in params.items()},
+            "v": {k: rng.normal(size=p.shape) ** 2 for k, p in params.items()}}
+    xs, target = lstm_ref.adding_problem(T, B, seed=4)
+    before = {k: p.copy() for k, p in params.items()}
+    loss, new_params, new_adam = lstm_ref.train_step(params, adam, xs, target, lr=0.05, max_norm=0.1)
+    assert all(np.array_equal(params[k], before[k]) for k in params) and adam["t"] == 2
+
+    lstm = {k: params[k] for k in lstm_ref.train.LSTM_KEYS}
+    run = lstm_ref.lstm_forward(xs, lstm)
+    want_loss, dy = lstm_ref.mse_loss(lstm_ref.linear(run["h"][-1], params["W_y"], params["b_y"]), target)
+    readout = lstm_ref.linear_backward(dy, run["h"][-1], params["W_y"])
+    dh = np.zeros_like(run["h"])
+    dh[-1] = readout["h"]
+    grads = {k: g for k, g in lstm_ref.lstm_backward(dh, run, lstm).items() if k in lstm}
+    grads = lstm_ref.clip_gradients({**grads, "W_y": readout["W"], "b_y": readout["b"]}, 0.1)
+    copies = {k: p.copy() for k, p in params.items()}
+    state = {"t": 2, "m": dict(adam["m"]), "v": dict(adam["v"])}
+    lstm_ref.adam_step(copies, grads, state, lr=0.05)
+    assert loss == want_loss and new_adam["t"] == 3
+    for k in params:
+        assert_close(new_params[k], copies[k], 1e-12, name=k)
+        assert_close(new_adam["v"][k], state["v"][k], 1e-12, name=k)
+
+
+def test_train_step_learns_the_adding_problem():
+    params = {**lstm_ref.init_lstm(2, 8, seed=0), **{k + "_y": v for k, v in lstm_ref.init_linear(8, 1).items()}}
+    adam = {"t": 0, "m": {k: 0 * p for k, p in params.items()}, "v": {k: 0 * p for k, p in params.items()}}
+    losses = []
+    for step in range(300):
+        loss, params, adam = lstm_ref.train_step(params, adam, *lstm_ref.adding_problem(10, 32, seed=step + 1))
+        losses.append(loss)
+    assert np.mean(losses[-50:]) < 0.25 * np.mean(losses[:50])
