@@ -11,13 +11,19 @@ WIDGETS_DRAWN_JS = """() => document.querySelectorAll('script[type="application/
                             <= document.querySelectorAll('.lstm-widget').length"""
 
 
+# Pages of the book that are not chapters an exercise could send the reader to.
+NOT_CHAPTERS = {"index", "exercises", "instructor_guide", "notation"}
+
+
 def exercise_reading(site_root):
     """{exercise anchor: chapters it says to read first}, from the built exercises page."""
     html = (site_root / "book" / "exercises.html").read_text(encoding="utf-8")
     # Each exercise's section opens with its label: <section ...><span id="ex-..."></span><h2>
     sections = re.split(r'<span id="(ex-[\w-]+)"></span><h2>', html)[1:]
-    reading = {anchor: set(re.findall(r'href="(\d\d_\w+)\.html"', body.split("</section>")[0])) for anchor, body in zip(sections[::2], sections[1::2])}
-    assert len(reading) >= 8 and all(reading.values()), reading
+    chapters = {p.stem for p in (site_root / "book").glob("*.html")} - NOT_CHAPTERS
+    reading = {anchor: set(re.findall(r'href="(\w+)\.html"', body.split("</section>")[0])) & chapters
+               for anchor, body in zip(sections[::2], sections[1::2])}
+    assert len(reading) >= 9 and all(reading.values()), reading
     return reading
 
 
