@@ -2,7 +2,8 @@
 
 Builds a copy of the repository's tracked files in a temporary folder (so the
 working tree's _build/ and execution cache are left alone), with the vendored
-browser assets copied in, using the same command as `make book`. Prints:
+browser assets copied in, by the same steps as `make book` (widget modules,
+learners' downloads, generated pages, then jupyter-book). Prints:
 - clean build: no _build/html, no execution cache; every page executed (target ≤ 180 s);
 - rebuild after appending a prose line to one chapter (target ≤ 20 s);
 - rebuild after changing a code cell of that chapter, which re-executes it (for information).
@@ -23,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 CLEAN_TARGET_S, REBUILD_TARGET_S = 180.0, 20.0
+BOOK_STEPS = ["tools/build_widgets.py", "tools/learner_downloads.py", "tools/refresh_book_pages.py"]
 
 
 def copy_tracked_files(dst: Path) -> None:
@@ -42,12 +44,21 @@ def copy_tracked_files(dst: Path) -> None:
 def build(src: Path, label: str) -> float:
     env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     started = time.perf_counter()
+    # The steps of `make book` after `make assets`: the widgets' modules, the learners' downloads and the pages
+    # made from the repository's data are inputs of the build (git-ignored, so the copy starts without them).
+    for step in BOOK_STEPS:
+        prepared = subprocess.run([sys.executable, step], cwd=src, env=env, capture_output=True, text=True)
+        if prepared.returncode != 0:
+            print(prepared.stdout[-4000:], prepared.stderr[-4000:], sep="\n")
+            sys.exit(f"{label}: {step} failed (exit {prepared.returncode})")
     result = subprocess.run(
         ["jupyter-book", "build", ".", "--path-output", ".", "-n", "-W", "--keep-going"],
         cwd=src, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
-        print(result.stdout[-4000:], result.stderr[-4000:], sep="\n")
+        warnings = [line for line in strip_ansi(result.stderr + result.stdout).splitlines() if "WARNING" in line
+                    and "IPKernelApp" not in line]
+        print(*warnings[-20:], result.stdout[-2000:], sep="\n")
         sys.exit(f"{label}: the build failed (exit {result.returncode})")
     # What Sphinx re-read and how many pages ran their code, to explain the time.
     lines = strip_ansi(result.stdout).splitlines()
