@@ -16,11 +16,11 @@ import numpy as np
 
 # The package's public API (this module is not imported by lstm_ref/__init__, so the package is complete here).
 from . import adam_step, clip_gradients, init_linear, init_lstm, linear, linear_backward, lstm_backward, lstm_forward
+from .lstm import GATE_KEYS as LSTM_KEYS
 
 # The alphabet is fixed, not read from the text: printable ASCII and the newline.
 ALPHABET = "\n" + "".join(chr(c) for c in range(32, 127))
 INDEX = {ch: k for k, ch in enumerate(ALPHABET)}
-LSTM_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o")
 
 
 def encode(text):

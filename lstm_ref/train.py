@@ -7,6 +7,7 @@ import numpy as np
 
 from .core import affine_backward, as_float_array, check_sequence, check_shape, uniform_init
 from .fast import lstm_backward, lstm_forward
+from .lstm import GATE_KEYS as LSTM_KEYS  # an LSTM's parameters, the readout's apart
 from .rnn import rnn_backward, rnn_forward
 from .variants import gru_backward, gru_forward
 
@@ -85,9 +86,6 @@ def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 
 
 # ------------------------------------------------------- one training step of an LSTM with a linear readout
-
-LSTM_KEYS = ("W_f", "b_f", "W_i", "b_i", "W_C", "b_C", "W_o", "b_o")
-
 
 def train_step(params, adam, xs, target, lr=0.01, max_norm=1.0):
     """One step of training on a batch: forward → loss → backward → clip → Adam. Nothing changed in place.
